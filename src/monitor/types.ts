@@ -1,0 +1,116 @@
+import type { CheckResult, RejectReason } from '../protocol/types.js';
+
+/**
+ * Host lifecycle. `up` beats arrive in time; `down` missed its deadline; `left` said goodbye.
+ * `flapping` and hardware faults are flags/events on top of these, not states of their own.
+ */
+export type HostState = 'up' | 'down' | 'left';
+export const HOST_STATES: readonly HostState[] = ['up', 'down', 'left'];
+
+/** Where a host's liveness comes from. */
+export type HostSource = 'agent' | 'legacy' | 'sweep';
+
+/**
+ * Every kind of event. `new` first sighting ever; `up` recovered from down/left;
+ * `restarted` new boot id; `check` a hardware/custom check changed severity
+ * (details: checkId, severity, previous, text); `network` many hosts fell silent
+ * at once, the monitor's own network is suspect (details: count, hostIds);
+ * `network-recovered`; `flapping` / `flapping-stopped`.
+ */
+export type EventType =
+  | 'new'
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'restarted'
+  | 'check'
+  | 'flapping'
+  | 'flapping-stopped'
+  | 'network'
+  | 'network-recovered';
+
+export const EVENT_TYPES: readonly EventType[] = [
+  'new',
+  'up',
+  'down',
+  'left',
+  'restarted',
+  'check',
+  'flapping',
+  'flapping-stopped',
+  'network',
+  'network-recovered',
+];
+
+/** An event before the store gives it an id. */
+export interface NewEvent {
+  type: EventType;
+  /** Host the event is about; `''` for fleet-wide events such as `network`. */
+  hostId: string;
+  /** When it happened, ms since epoch (for `down`: the deadline that passed, not when noticed). */
+  at: number;
+  /** Event-specific data (check id/severity/text, previous state, counts...). JSON-serialisable. */
+  details: Record<string, unknown>;
+}
+
+/** A persisted event: the event log is the truth dashboards, notifications and restarts read. */
+export interface HostEvent extends NewEvent {
+  /** Monotonic id assigned by the store (SSE `Last-Event-ID`, paging cursor). */
+  id: number;
+}
+
+/** What the monitor knows about one host: the API's `/api/hosts` row. */
+export interface HostView {
+  id: string;
+  state: HostState;
+  source: HostSource;
+  /** Source `ip:port` of the last valid beat (`[v6]:port` for IPv6). */
+  address: string;
+  firstSeenAt: number;
+  lastBeatAt: number;
+  /** When the current state began. */
+  stateSince: number;
+  bootId: string;
+  seq: number;
+  intervalMs: number;
+  timeoutMs: number;
+  uptimeSeconds: number;
+  load: [number, number, number];
+  memTotalBytes: number;
+  memAvailableBytes: number;
+  diskTotalBytes: number;
+  diskUsedBytes: number;
+  checks: CheckResult[];
+  labels: Record<string, string>;
+  flapping: boolean;
+}
+
+/** Counters the monitor keeps as plain numbers (cheap on the hot path); /metrics reads them. */
+export interface MonitorStats {
+  packetsTotal: number;
+  beatsTotal: number;
+  rejected: Partial<Record<RejectReason | 'rate-limited', number>>;
+  hostsByState: Record<HostState, number>;
+  eventsByType: Partial<Record<EventType, number>>;
+}
+
+/** Fixed-bucket histogram kept as plain numbers; /metrics turns it into a Prometheus histogram. */
+export interface HistogramSnapshot {
+  /** Upper bounds (inclusive), ascending, without +Inf. */
+  bounds: number[];
+  /** Non-cumulative counts per bucket; one more entry than `bounds` (the +Inf bucket). */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** What the running monitor offers to the HTTP API, the dashboard and the notify pipeline. */
+export interface MonitorView {
+  hosts(): HostView[];
+  host(id: string): HostView | undefined;
+  stats(): MonitorStats;
+  /** Milliseconds from a host's deadline to its `down` event being emitted. */
+  detectionLateness(): HistogramSnapshot;
+  /** Called with every event after it is persisted; returns an unsubscribe function. */
+  subscribe(listener: (event: HostEvent) => void): () => void;
+}

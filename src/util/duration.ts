@@ -1,0 +1,60 @@
+import { UsageError } from '../errors.js';
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+
+/**
+ * Parses a duration such as `250ms`, `10s`, `5m`, `1h30m` or `2d` into milliseconds.
+ * A bare number is taken as seconds (what most sysadmins mean by `--interval 5`).
+ * Returns `undefined` for anything else, so callers can name the offending key.
+ */
+export function tryParseDuration(text: string): number | undefined {
+  const s = text.trim();
+  if (s === '') return undefined;
+  if (/^\d+(?:\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  let total = 0;
+  PART.lastIndex = 0;
+  while (PART.lastIndex < s.length) {
+    const start = PART.lastIndex;
+    const m = PART.exec(s);
+    if (!m || m.index !== start) return undefined;
+    total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+  }
+  return Math.round(total);
+}
+
+/** Like {@link tryParseDuration} but throws a {@link UsageError} naming `what`. */
+export function parseDuration(text: string, what: string): number {
+  const ms = tryParseDuration(text);
+  if (ms === undefined) {
+    throw new UsageError(
+      `${what}: "${text}" is not a duration; use a number with a unit, e.g. 500ms, 10s, 5m, 1h, 2d`,
+    );
+  }
+  return ms;
+}
+
+/** Formats milliseconds compactly for people: `950ms`, `12s`, `5m3s`, `2h5m`, `3d4h`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const neg = ms < 0 ? '-' : '';
+  let v = Math.abs(ms);
+  if (v < 1000) return `${neg}${Math.round(v)}ms`;
+  v = Math.floor(v / 1000);
+  const d = Math.floor(v / 86400);
+  const h = Math.floor((v % 86400) / 3600);
+  const m = Math.floor((v % 3600) / 60);
+  const s = v % 60;
+  if (d > 0) return `${neg}${d}d${h ? `${h}h` : ''}`;
+  if (h > 0) return `${neg}${h}h${m ? `${m}m` : ''}`;
+  if (m > 0) return `${neg}${m}m${s ? `${s}s` : ''}`;
+  return `${neg}${s}s`;
+}
