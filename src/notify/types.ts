@@ -27,3 +27,45 @@ export interface Notifier {
   readonly type: string;
   send(batch: NotificationBatch, signal: AbortSignal): Promise<void>;
 }
+
+/** Delivery health of one notifier, for the API, dashboard and /metrics. */
+export interface NotifierStatus {
+  name: string;
+  type: string;
+  /** `failed`: a permanent error (e.g. 401/404) stopped delivery until the config is fixed. */
+  state: 'ok' | 'retrying' | 'failed';
+  sent: number;
+  failedAttempts: number;
+  lastSentAt?: number;
+  lastError?: string;
+  lastErrorAt?: number;
+  /** Failed attempts by reason class (`timeout`, `http-5xx`, `http-4xx`, `network`...). */
+  failuresByReason: Record<string, number>;
+}
+
+/** What the notify pipeline offers to the HTTP API and /metrics. */
+export interface NotifyView {
+  notifiers(): NotifierStatus[];
+  /** Sends a `test` batch through one notifier now, bypassing grouping; throws its error. */
+  test(name: string): Promise<void>;
+  /** Notifications waiting in the outbox (all notifiers). */
+  outboxDepth(): number;
+}
+
+/** A silence (maintenance window): matching hosts' events are recorded but not notified. */
+export interface Silence {
+  id: number;
+  /** Glob on host id (`web-*`, `*`). */
+  hostGlob: string;
+  /** One-off window start/end (ms epoch); `endsAt` null = until removed. */
+  startsAt: number;
+  endsAt: number | null;
+  /** Recurring windows: 5-field cron for each start, lasting `durationMs`. */
+  cron?: string;
+  durationMs?: number;
+  comment: string;
+  createdBy: string;
+  createdAt: number;
+  /** `config` silences come from thump.yaml and cannot be removed through the API. */
+  origin: 'config' | 'api';
+}

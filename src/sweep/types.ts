@@ -53,3 +53,15 @@ export interface SweepSink {
   write(result: SweepResult): void | Promise<void>;
   close(): void | Promise<void>;
 }
+
+/** One sweep run as stored for the API and dashboard. */
+export interface SweepRun {
+  id: string;
+  startedAt: number;
+  finishedAt: number | null;
+  total: number;
+  ok: number;
+  failed: number;
+  /** `local` or `redis` (distributed). */
+  mode: 'local' | 'redis';
+}
