@@ -1,10 +1,137 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { duration } from '../config/zod.js';
+import { EVENT_TYPES } from '../monitor/types.js';
+import { parseCron } from './cron.js';
+
+/**
+ * The notifier list. The item schema (discriminated on `type`) belongs to the notifiers'
+ * registry; this placeholder keeps `name` and `type` checked until it lands.
+ */
+const notifierItemSchema = z.looseObject({ name: z.string().min(1), type: z.string().min(1) });
+
+const globList = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (typeof v === 'string' ? [v] : v));
+
+const isoTime = (what: string) =>
+  z.string().refine((s) => Number.isFinite(Date.parse(s)), {
+    message: `expected an ISO 8601 time for ${what}, e.g. 2026-01-31T02:00:00Z`,
+  });
+
+/** One route: which events (types, host globs, labels) go to which notifiers. */
+export const routeSchema = z.strictObject({
+  /** Names from `notifiers`. */
+  notifiers: z.array(z.string().min(1)).min(1),
+  /** Event types; absent = all. */
+  events: z.array(z.enum(EVENT_TYPES as [string, ...string[]])).optional(),
+  /** Globs on host id; absent = all hosts. */
+  hosts: globList.optional(),
+  /** Labels the host must carry (values are globs). */
+  labels: z.record(z.string(), z.string()).optional(),
+  /** Alert only after this many missed intervals (overrides the top-level `alert_after`). */
+  alert_after: z.number().int().min(0).optional(),
+});
+
+export const silenceConfigSchema = z
+  .strictObject({
+    hosts: z.string().min(1),
+    starts_at: isoTime('starts_at').optional(),
+    ends_at: isoTime('ends_at').optional(),
+    cron: z
+      .string()
+      .superRefine((s, ctx) => {
+        try {
+          parseCron(s);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .optional(),
+    duration: duration().optional(),
+    comment: z.string().default(''),
+  })
+  .superRefine((s, ctx) => {
+    if (s.cron !== undefined && s.duration === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['duration'],
+        message: 'a cron silence needs a duration, e.g. 1h',
+      });
+    }
+    if (s.cron === undefined && s.ends_at === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ends_at'],
+        message: 'a one-off silence needs ends_at (or use cron)',
+      });
+    }
+    if (
+      s.starts_at !== undefined &&
+      s.ends_at !== undefined &&
+      Date.parse(s.ends_at) <= Date.parse(s.starts_at)
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'ends_at must be after starts_at' });
+    }
+  });
+
+export const dependencySchema = z.strictObject({
+  /** Child hosts (globs). */
+  hosts: globList,
+  /** Host id of the parent (router, switch, hypervisor). */
+  parent: z.string().min(1),
+});
+
+export const watchdogSchema = z.strictObject({
+  /** Dead man's switch URL (Healthchecks, Uptime Kuma push...). Never logged in full. */
+  url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }),
+  interval: duration().default(60_000),
+  timeout: duration().default(10_000),
+  method: z.enum(['get', 'post']).default('get'),
+});
 
 /**
  * The top-level thump.yaml keys owned by src/notify/ (snake_case, strict objects,
  * defaults declared here and nowhere else). Spread into the whole schema by
- * src/config/schema.ts, so this area decides its own key names and nesting.
+ * src/config/schema.ts.
  */
 export const notifyConfigShape = {
-  // Top-level keys from issue 3's minimal shape: notifiers, routes, grouping, silences, ...
+  /** Where notifications go; each item's keys depend on its `type` (docs/notifiers.md). */
+  notifiers: z.array(notifierItemSchema).default([]),
+  /** Which events go to which notifiers; none = every event to every notifier. */
+  routes: z.array(routeSchema).default([]),
+  grouping: z
+    .strictObject({
+      /** Events within this window become one message per notifier. */
+      group_wait: duration().default(10_000),
+      /** Reminder while a notified problem persists; 0 = never. */
+      repeat_interval: duration().default(4 * 3_600_000),
+      /** Host ids listed in a title before "(+N more)". */
+      max_listed: z.number().int().min(1).max(1000).default(3),
+    })
+    .prefault({}),
+  /**
+   * Soft state: alert on `down` only once the host has missed this many of its beat
+   * intervals (counted from its last beat). 0 = alert as soon as the monitor says down.
+   */
+  alert_after: z.number().int().min(0).default(0),
+  silences: z.array(silenceConfigSchema).default([]),
+  /** Parents (beside the `parent=` agent label): children of a down parent are not paged. */
+  dependencies: z.array(dependencySchema).default([]),
+  watchdog: watchdogSchema.optional(),
+  delivery: z
+    .strictObject({
+      /** First retry delay; doubles each attempt (with full jitter) up to `retry_max`. */
+      retry_initial: duration().default(1_000),
+      retry_max: duration().default(300_000),
+      /** Give up (batch `failed`) when not delivered this long after it was formed. */
+      retry_deadline: duration().default(3_600_000),
+      /** Upper bound for one send attempt (notifiers also have their own timeouts). */
+      attempt_timeout: duration().default(30_000),
+    })
+    .prefault({}),
 } satisfies z.ZodRawShape;
+
+const notifyObject = z.object(notifyConfigShape);
+/** The notify part of the effective config. */
+export type NotifyConfig = z.output<typeof notifyObject>;
+export type RouteConfig = z.output<typeof routeSchema>;
