@@ -113,4 +113,9 @@ export interface MonitorView {
   detectionLateness(): HistogramSnapshot;
   /** Called with every event after it is persisted; returns an unsubscribe function. */
   subscribe(listener: (event: HostEvent) => void): () => void;
+  /**
+   * Optional: arrival times (ms epoch, oldest first) of a host's recent beats, for the
+   * dashboard's inter-arrival chart. Without it the HTTP layer samples `lastBeatAt` itself.
+   */
+  beatHistory?(id: string): number[];
 }

@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { systemClock } from '../util/clock.js';
+import { bearerGuard } from './auth.js';
+import { type EventLog, loadStoreEventLog } from './event-log.js';
+import { installErrorHandlers } from './http-error.js';
+import { LiveHub } from './live-hub.js';
+import { buildMetricsRegistry } from './metrics.js';
+import type { AppContext } from './routes/context.js';
+import { eventRoutes } from './routes/events.js';
+import { hostRoutes } from './routes/hosts.js';
+import { streamRoutes } from './routes/stream.js';
+import { systemRoutes } from './routes/system.js';
+import type { HttpDeps } from './types.js';
+
+/** The dashboard's files (served as-is, no build step): `<repo>/static`. */
+export const STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../static');
+
+function uplotDir(): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('uplot'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options the app accepts beyond {@link HttpDeps}, for tests. */
+export interface BuildOptions {
+  /** Replaces the SQLite event store (tests, or a monitor with its own log). */
+  events?: EventLog;
+}
+
+/**
+ * Builds the Fastify app (routes, error handling, dashboard files) without listening, so
+ * tests can drive it with `app.inject()`. The live hub's timers start on `ready` and stop
+ * on `close`.
+ */
+export function buildHttpApp(deps: HttpDeps, opts: BuildOptions = {}): FastifyInstance {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    logController: new LogController({ disableRequestLogging: true }),
+    // Beyond one megabyte nothing this API takes is legitimate.
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
+  const hub = new LiveHub(deps.monitor, {
+    heartbeatMs: deps.sse?.heartbeatMs ?? 15_000,
+    beatPeriodMs: deps.sse?.beatPeriodMs ?? 1_000,
+    maxBufferBytes: deps.sse?.maxBufferBytes ?? 1_048_576,
+    now,
+  });
+  let eventLog: Promise<EventLog> | undefined = opts.events ? Promise.resolve(opts.events) : undefined;
+  const ctx: AppContext = {
+    monitor: deps.monitor,
+    notify: deps.notify,
+    db: deps.db,
+    now,
+    events: () => {
+      eventLog ??= loadStoreEventLog(deps.db);
+      return eventLog;
+    },
+    hub,
+    beatHistory: (id) => hub.beatHistory(id),
+    auth: bearerGuard(deps.token),
+    logger: deps.logger,
+    startedAt: now(),
+    info: deps.info ?? {},
+  };
+
+  installErrorHandlers(app);
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+  app.addHook('onReady', async () => hub.start());
+  // preClose: end the never-ending SSE responses first, or closing the server would wait on them.
+  app.addHook('preClose', async () => hub.stop());
+
+  const registry = buildMetricsRegistry(deps.monitor, deps.notify, { sseClients: () => hub.clientCount });
+  systemRoutes(app, ctx, registry);
+  hostRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  streamRoutes(app, ctx);
+
+  app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/', index: ['index.html'], wildcard: true });
+  const uplot = uplotDir();
+  if (uplot) {
+    app.register(fastifyStatic, { root: uplot, prefix: '/vendor/uplot/', decorateReply: false });
+  }
+  return app;
+}
+
+/** `http://host:port` with IPv6 hosts bracketed. */
+export function baseUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

@@ -1,0 +1,26 @@
+/**
+ * Compiles a shell-style glob (`web-*`, `db-?`, `rack[12]-*`) on host ids into a matcher.
+ * Only `*`, `?` and `[...]` are special; everything else matches literally.
+ */
+export function globMatcher(glob: string): (text: string) => boolean {
+  if (!/[*?[]/.test(glob)) return (t) => t === glob;
+  let re = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        let body = glob.slice(i + 1, end);
+        const negate = body.startsWith('!');
+        if (negate) body = body.slice(1);
+        re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  const compiled = new RegExp(`${re}$`, 's');
+  return (t) => compiled.test(t);
+}

@@ -1,0 +1,83 @@
+import type { HostEvent, HostView } from '../monitor/types.js';
+import { SEVERITY_NAMES, type SeverityName } from '../protocol/types.js';
+
+/** ms epoch -> ISO 8601, `null` for "never" (0 or missing). */
+export function iso(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined || ms <= 0 || !Number.isFinite(ms)
+    ? null
+    : new Date(ms).toISOString();
+}
+
+/** One host as the API shows it: the monitor's view with ISO timestamps and named severities. */
+export interface HostJson {
+  id: string;
+  state: HostView['state'];
+  source: HostView['source'];
+  address: string;
+  firstSeenAt: string | null;
+  lastBeatAt: string | null;
+  stateSince: string | null;
+  /** Milliseconds since the last beat, at the time of the answer. */
+  lastBeatAgeMs: number | null;
+  bootId: string;
+  seq: number;
+  intervalMs: number;
+  timeoutMs: number;
+  uptimeSeconds: number;
+  load: [number, number, number];
+  memTotalBytes: number;
+  memAvailableBytes: number;
+  diskTotalBytes: number;
+  diskUsedBytes: number;
+  /** Worst hardware-check severity (`ok` when there are no checks). */
+  checkStatus: SeverityName;
+  checks: { id: string; severity: SeverityName; text: string }[];
+  labels: Record<string, string>;
+  flapping: boolean;
+}
+
+export function hostJson(h: HostView, now: number): HostJson {
+  let worst = 0;
+  for (const c of h.checks) if (c.severity > worst) worst = c.severity;
+  return {
+    id: h.id,
+    state: h.state,
+    source: h.source,
+    address: h.address,
+    firstSeenAt: iso(h.firstSeenAt),
+    lastBeatAt: iso(h.lastBeatAt),
+    stateSince: iso(h.stateSince),
+    lastBeatAgeMs: h.lastBeatAt > 0 ? Math.max(0, now - h.lastBeatAt) : null,
+    bootId: h.bootId,
+    seq: h.seq,
+    intervalMs: h.intervalMs,
+    timeoutMs: h.timeoutMs,
+    uptimeSeconds: h.uptimeSeconds,
+    load: h.load,
+    memTotalBytes: h.memTotalBytes,
+    memAvailableBytes: h.memAvailableBytes,
+    diskTotalBytes: h.diskTotalBytes,
+    diskUsedBytes: h.diskUsedBytes,
+    checkStatus: SEVERITY_NAMES[worst] ?? 'unknown',
+    checks: h.checks.map((c) => ({
+      id: c.id,
+      severity: SEVERITY_NAMES[c.severity] ?? 'unknown',
+      text: c.text,
+    })),
+    labels: h.labels,
+    flapping: h.flapping,
+  };
+}
+
+/** One event as the API and SSE stream show it. */
+export interface EventJson {
+  id: number;
+  type: HostEvent['type'];
+  hostId: string;
+  at: string | null;
+  details: Record<string, unknown>;
+}
+
+export function eventJson(e: HostEvent): EventJson {
+  return { id: e.id, type: e.type, hostId: e.hostId, at: iso(e.at), details: e.details };
+}

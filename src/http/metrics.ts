@@ -1,0 +1,163 @@
+import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
+import { EVENT_TYPES, type HistogramSnapshot, HOST_STATES, type MonitorView } from '../monitor/types.js';
+import type { NotifyView } from '../notify/types.js';
+import type { RejectReason } from '../protocol/types.js';
+
+interface Sample {
+  labels?: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
+/** Rejection reasons always exported (at 0 until seen) so dashboards and alerts find them. */
+const REJECT_REASONS: readonly (RejectReason | 'rate-limited')[] = [
+  'too-short',
+  'too-long',
+  'bad-magic',
+  'bad-version',
+  'unknown-key',
+  'bad-mac',
+  'malformed',
+  'stale',
+  'future',
+  'replay',
+  'legacy-disabled',
+  'rate-limited',
+];
+
+/**
+ * A metric whose samples are read from plain numbers at scrape time. The monitor and the
+ * notify pipeline keep cheap counters on their hot paths and no prom-client objects; this
+ * adapter is what turns them into exposition lines.
+ */
+class SnapshotMetric {
+  readonly aggregator = 'sum';
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: 'counter' | 'gauge' | 'histogram',
+    private readonly read: () => Sample[],
+  ) {}
+  get() {
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.read(),
+    };
+  }
+  reset(): void {}
+}
+
+/** Turns a fixed-bucket snapshot in milliseconds into cumulative Prometheus histogram samples in seconds. */
+export function histogramSamples(name: string, h: HistogramSnapshot, scale = 1 / 1000): Sample[] {
+  const out: Sample[] = [];
+  let cumulative = 0;
+  h.bounds.forEach((b, i) => {
+    cumulative += h.counts[i] ?? 0;
+    out.push({
+      metricName: `${name}_bucket`,
+      labels: { le: Number((b * scale).toPrecision(12)) },
+      value: cumulative,
+    });
+  });
+  out.push({ metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: h.count });
+  out.push({ metricName: `${name}_sum`, value: h.sum * scale });
+  out.push({ metricName: `${name}_count`, value: h.count });
+  return out;
+}
+
+/** Extra live numbers the HTTP layer itself owns (SSE clients, sweep results). */
+export interface MetricsExtras {
+  sseClients(): number;
+  sweepResults?(): { byClass: Record<string, number>; duration: HistogramSnapshot } | undefined;
+}
+
+/**
+ * Builds the registry behind `GET /metrics`: monitor counters, notifier counters, outbox
+ * depth, sweep results when available, and prom-client's default process metrics.
+ */
+export function buildMetricsRegistry(
+  monitor: MonitorView,
+  notify: NotifyView | undefined,
+  extras: MetricsExtras,
+): Registry {
+  const reg = new Registry();
+  const add = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', read: () => Sample[]) =>
+    reg.registerMetric(new SnapshotMetric(name, help, type, read) as unknown as Metric<string>);
+
+  add('thump_hosts', 'Known hosts by state.', 'gauge', () => {
+    const s = monitor.stats().hostsByState;
+    return HOST_STATES.map((state) => ({ labels: { state }, value: s[state] ?? 0 }));
+  });
+  add('thump_hosts_flapping', 'Hosts currently flagged as flapping.', 'gauge', () => [
+    { value: monitor.hosts().reduce((n, h) => n + (h.flapping ? 1 : 0), 0) },
+  ]);
+  add('thump_packets_total', 'UDP datagrams received (valid or not).', 'counter', () => [
+    { value: monitor.stats().packetsTotal },
+  ]);
+  add('thump_beats_total', 'Valid, authenticated heartbeats accepted.', 'counter', () => [
+    { value: monitor.stats().beatsTotal },
+  ]);
+  add('thump_packets_rejected_total', 'Datagrams dropped, by reason.', 'counter', () => {
+    const r = monitor.stats().rejected as Record<string, number | undefined>;
+    const reasons = new Set<string>([...REJECT_REASONS, ...Object.keys(r)]);
+    return [...reasons].map((reason) => ({ labels: { reason }, value: r[reason] ?? 0 }));
+  });
+  add('thump_events_total', 'Events recorded, by type.', 'counter', () => {
+    const e = monitor.stats().eventsByType as Record<string, number | undefined>;
+    const types = new Set<string>([...EVENT_TYPES, ...Object.keys(e)]);
+    return [...types].map((type) => ({ labels: { type }, value: e[type] ?? 0 }));
+  });
+  add(
+    'thump_detection_lateness_seconds',
+    'Time from a host deadline passing to its down event being emitted.',
+    'histogram',
+    () => histogramSamples('thump_detection_lateness_seconds', monitor.detectionLateness()),
+  );
+  add('thump_http_sse_clients', 'Connected live-stream (SSE) clients.', 'gauge', () => [
+    { value: extras.sseClients() },
+  ]);
+
+  if (notify) {
+    add('thump_notifications_sent_total', 'Notifications delivered, by notifier.', 'counter', () =>
+      notify.notifiers().map((n) => ({ labels: { notifier: n.name }, value: n.sent })),
+    );
+    add(
+      'thump_notifications_failed_total',
+      'Failed notification attempts, by notifier and reason.',
+      'counter',
+      () =>
+        notify.notifiers().flatMap((n) =>
+          Object.entries(n.failuresByReason).map(([reason, value]) => ({
+            labels: { notifier: n.name, reason },
+            value,
+          })),
+        ),
+    );
+    add('thump_notifier_failed', '1 when a notifier stopped on a permanent error.', 'gauge', () =>
+      notify.notifiers().map((n) => ({ labels: { notifier: n.name }, value: n.state === 'failed' ? 1 : 0 })),
+    );
+    add('thump_outbox_depth', 'Notifications waiting in the outbox.', 'gauge', () => [
+      { value: notify.outboxDepth() },
+    ]);
+  }
+
+  if (extras.sweepResults) {
+    const read = extras.sweepResults;
+    add(
+      'thump_sweep_results_total',
+      'Sweep probe results, by class (ok or the error class).',
+      'counter',
+      () => Object.entries(read()?.byClass ?? {}).map(([cls, value]) => ({ labels: { class: cls }, value })),
+    );
+    add('thump_sweep_probe_duration_seconds', 'Sweep probe durations.', 'histogram', () => {
+      const s = read();
+      return s ? histogramSamples('thump_sweep_probe_duration_seconds', s.duration) : [];
+    });
+  }
+
+  collectDefaultMetrics({ register: reg });
+  return reg;
+}

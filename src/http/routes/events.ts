@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { EVENT_TYPES, type EventType, type HostEvent } from '../../monitor/types.js';
+import { HttpError } from '../http-error.js';
+import { eventJson } from '../json.js';
+import { cursorOf, cursorParam, intParam, many, one, timeParam } from '../params.js';
+import type { AppContext } from './context.js';
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** Largest number of rows scanned to honour `since`/`until` on one request. */
+const SCAN_LIMIT = 50_000;
+
+/**
+ * `GET /api/events`: newest first, a JSON array. Paging: `before` (cursor from the
+ * `Link: rel="next"` header or an event id) walks back in time; `after` returns newer
+ * events; `since`/`until` bound by time (ISO 8601 or ms); `host`, `type` filter.
+ */
+export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/events', async (req, reply) => {
+    const q = req.query as Query;
+    const limit = intParam(q, 'limit', { min: 1, max: 1000, fallback: 100 });
+    const beforeId = cursorParam(q, 'before') ?? cursorParam(q, 'cursor');
+    const afterId = cursorParam(q, 'after');
+    const since = timeParam(q, 'since');
+    const until = timeParam(q, 'until');
+    const hostId = one(q, 'host');
+    const types = many(q, 'type');
+    for (const t of types) {
+      if (!(EVENT_TYPES as readonly string[]).includes(t))
+        throw new HttpError(
+          400,
+          `unknown event type ${JSON.stringify(t)}; expected one of ${EVENT_TYPES.join(', ')}`,
+        );
+    }
+    const log = await ctx.events();
+    const base = {
+      ...(hostId ? { hostId } : {}),
+      ...(types.length ? { types: types as EventType[] } : {}),
+      ...(afterId !== undefined ? { afterId } : {}),
+    };
+    let out: HostEvent[];
+    if (since === undefined && until === undefined) {
+      out = log.list({ ...base, limit, ...(beforeId !== undefined ? { beforeId } : {}) });
+    } else {
+      // Time bounds: walk back page by page from the cursor (ids grow with time).
+      out = [];
+      let cursor = beforeId;
+      let scanned = 0;
+      for (;;) {
+        const page = log.list({ ...base, limit: 500, ...(cursor !== undefined ? { beforeId: cursor } : {}) });
+        scanned += page.length;
+        let olderThanSince = false;
+        for (const e of page) {
+          if (since !== undefined && e.at < since) {
+            olderThanSince = true;
+            break;
+          }
+          if (until !== undefined && e.at > until) continue;
+          out.push(e);
+          if (out.length >= limit) break;
+        }
+        if (olderThanSince || out.length >= limit || page.length < 500 || scanned >= SCAN_LIMIT) break;
+        cursor = (page[page.length - 1] as HostEvent).id;
+      }
+    }
+    if (out.length === limit) {
+      const last = out[out.length - 1] as HostEvent;
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(q)) {
+        if (k === 'before' || k === 'cursor' || v === undefined) continue;
+        for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+      }
+      params.set('before', cursorOf(last.id));
+      reply.header('link', `</api/events?${params.toString()}>; rel="next"`);
+      reply.header('x-next-cursor', cursorOf(last.id));
+    }
+    return out.map(eventJson);
+  });
+}

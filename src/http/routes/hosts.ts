@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { HOST_STATES, type HostState, type HostView } from '../../monitor/types.js';
+import { globMatcher } from '../glob.js';
+import { HttpError } from '../http-error.js';
+import { eventJson, hostJson } from '../json.js';
+import { intParam, many, one } from '../params.js';
+import type { AppContext } from './context.js';
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** Compiles `?state=&id=&label=&q=` into one predicate on hosts. */
+export function hostFilter(q: Query): (h: HostView) => boolean {
+  const states = many(q, 'state');
+  for (const s of states) {
+    if (!(HOST_STATES as readonly string[]).includes(s) && s !== 'flapping')
+      throw new HttpError(
+        400,
+        `unknown state ${JSON.stringify(s)}; expected one of ${HOST_STATES.join(', ')}, flapping`,
+      );
+  }
+  const idGlob = one(q, 'id');
+  const idMatch = idGlob ? globMatcher(idGlob) : undefined;
+  const labels = many(q, 'label').map((l) => {
+    const eq = l.indexOf('=');
+    return eq < 0 ? { key: l, value: undefined } : { key: l.slice(0, eq), value: l.slice(eq + 1) };
+  });
+  const text = one(q, 'q')?.toLowerCase();
+  return (h) => {
+    if (states.length > 0 && !states.includes(h.state) && !(h.flapping && states.includes('flapping')))
+      return false;
+    if (idMatch && !idMatch(h.id)) return false;
+    for (const { key, value } of labels) {
+      const v = h.labels[key];
+      if (v === undefined || (value !== undefined && v !== value)) return false;
+    }
+    if (text && !h.id.toLowerCase().includes(text) && !h.address.toLowerCase().includes(text)) return false;
+    return true;
+  };
+}
+
+/** Host list and detail routes. */
+export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/hosts', async (req) => {
+    const q = req.query as Query;
+    const match = hostFilter(q);
+    const now = ctx.now();
+    const limit = intParam(q, 'limit', { min: 1, max: 1_000_000, fallback: 1_000_000 });
+    const offset = intParam(q, 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
+    const hosts = ctx.monitor.hosts().filter(match);
+    hosts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return hosts.slice(offset, offset + limit).map((h) => hostJson(h, now));
+  });
+
+  app.get('/api/hosts/:id', async (req) => {
+    const { id } = req.params as { id: string };
+    const h = ctx.monitor.host(id);
+    if (!h) throw new HttpError(404, `unknown host ${JSON.stringify(id.slice(0, 80))}`);
+    const q = req.query as Query;
+    const eventLimit = intParam(q, 'events', { min: 0, max: 1000, fallback: 50 });
+    const now = ctx.now();
+    const events = eventLimit > 0 ? (await ctx.events()).list({ limit: eventLimit, hostId: id }) : [];
+    const arrivals = ctx.beatHistory(id);
+    return {
+      ...hostJson(h, now),
+      events: events.map(eventJson),
+      // Recent beat arrivals, oldest first, with the gap to the previous one and how much
+      // later than the announced interval it came: what the host page charts.
+      beats: arrivals.map((at, i) => {
+        const gapMs = i === 0 ? null : at - (arrivals[i - 1] as number);
+        return {
+          at: new Date(at).toISOString(),
+          gapMs,
+          latenessMs: gapMs === null ? null : gapMs - h.intervalMs,
+        };
+      }),
+    };
+  });
+
+  app.get('/api/summary', async () => {
+    const hosts = ctx.monitor.hosts();
+    const byState: Record<HostState | 'flapping' | 'checksFailing', number> = {
+      up: 0,
+      down: 0,
+      left: 0,
+      flapping: 0,
+      checksFailing: 0,
+    };
+    for (const h of hosts) {
+      byState[h.state]++;
+      if (h.flapping) byState.flapping++;
+      if (h.checks.some((c) => c.severity >= 1)) byState.checksFailing++;
+    }
+    return { total: hosts.length, ...byState };
+  });
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { iso } from '../json.js';
+import type { AppContext } from './context.js';
+
+/** `/healthz`, `/metrics` and `/api/info`. */
+export function systemRoutes(app: FastifyInstance, ctx: AppContext, registry: Registry): void {
+  app.get('/healthz', async (_req, reply) => {
+    let dbOk = true;
+    try {
+      ctx.db.prepare('SELECT 1').get();
+    } catch {
+      dbOk = false;
+    }
+    reply.code(dbOk ? 200 : 503);
+    return {
+      status: dbOk ? 'ok' : 'degraded',
+      db: dbOk ? 'ok' : 'error',
+      hosts: ctx.monitor.stats().hostsByState,
+    };
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const text = await registry.metrics();
+    reply.header('content-type', registry.contentType);
+    return text;
+  });
+
+  app.get('/api/info', async () => {
+    const now = ctx.now();
+    const stats = ctx.monitor.stats();
+    return {
+      name: 'thump',
+      ...ctx.info,
+      startedAt: iso(ctx.startedAt),
+      now: iso(now),
+      uptimeSeconds: Math.round((now - ctx.startedAt) / 1000),
+      node: process.version,
+      pid: process.pid,
+      hosts: stats.hostsByState,
+      packetsTotal: stats.packetsTotal,
+      beatsTotal: stats.beatsTotal,
+      sseClients: ctx.hub.clientCount,
+      notifiers: ctx.notify ? ctx.notify.notifiers().length : 0,
+    };
+  });
+}

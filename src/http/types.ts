@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { MonitorView } from '../monitor/types.js';
+import type { NotifyView } from '../notify/types.js';
+import type { Db } from '../store/db.js';
+import type { Clock } from '../util/clock.js';
+
+/** Everything the HTTP layer reads or drives. Only `monitor`, `db` and `listen` are required. */
+export interface HttpDeps {
+  monitor: MonitorView;
+  db: Db;
+  listen: { host: string; port: number };
+  /** Bearer token for write endpoints; without one every write answers 401. */
+  token?: string;
+  notify?: NotifyView;
+  logger?: Logger;
+  clock?: Clock;
+  /** Extra facts for `GET /api/info` (version, udp port, db path...). */
+  info?: Record<string, unknown>;
+  /** SSE tuning (defaults from the `http:` config section). */
+  sse?: { heartbeatMs?: number; beatPeriodMs?: number; maxBufferBytes?: number };
+}
+
+/** A running HTTP server. */
+export interface HttpServer {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  close(): Promise<void>;
+}
