@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../../errors.js';
+import type { NotifierContext } from './define.js';
+
+/**
+ * Reads secret `key` of a notifier config from whichever of `key`, `key_file` or `key_env`
+ * is set (the schema allows at most one). Called once by the factory, so a missing file or
+ * variable stops start-up with a ConfigError naming the key, never the secret.
+ */
+export function resolveSecret(
+  config: { name: string } & Record<string, unknown>,
+  key: string,
+  ctx: NotifierContext,
+): string | undefined {
+  const inline = config[key];
+  if (typeof inline === 'string') return inline;
+  const file = config[`${key}_file`];
+  if (typeof file === 'string') {
+    const path = resolve(ctx.baseDir ?? process.cwd(), file);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'unreadable';
+      throw new ConfigError(`notifiers.${config.name}.${key}_file: cannot read ${path} (${code})`);
+    }
+    const value = text.replace(/\r?\n$/, '');
+    if (value === '') throw new ConfigError(`notifiers.${config.name}.${key}_file: ${path} is empty`);
+    return value;
+  }
+  const envName = config[`${key}_env`];
+  if (typeof envName === 'string') {
+    const value = (ctx.env ?? process.env)[envName];
+    if (value === undefined || value === '') {
+      throw new ConfigError(
+        `notifiers.${config.name}.${key}_env: environment variable ${envName} is not set or empty`,
+      );
+    }
+    return value;
+  }
+  return undefined;
+}
+
+/** Like {@link resolveSecret} for a secret the schema requires. */
+export function requireSecret(
+  config: { name: string } & Record<string, unknown>,
+  key: string,
+  ctx: NotifierContext,
+): string {
+  const v = resolveSecret(config, key, ctx);
+  if (v === undefined) {
+    throw new ConfigError(`notifiers.${config.name}: one of ${key}, ${key}_file & ${key}_env is required`);
+  }
+  return v;
+}
+
+/**
+ * A required secret that is an http(s) URL (Slack/Discord/webhook URLs carry their token in
+ * the path). The error names the key only: the URL itself is the secret.
+ */
+export function requireSecretUrl(
+  config: { name: string } & Record<string, unknown>,
+  key: string,
+  ctx: NotifierContext,
+): string {
+  const url = requireSecret(config, key, ctx);
+  if (!/^https?:\/\/[^\s/]/.test(url) || !URL.canParse(url)) {
+    throw new ConfigError(`notifiers.${config.name}.${key}: expected an http:// or https:// URL`);
+  }
+  return url;
+}
