@@ -1,12 +1,65 @@
 import type { Command } from 'commander';
-import { ThumpError } from '../errors.js';
+import {
+  ConfigIssuesError,
+  formatConfig,
+  formatOrigin,
+  loadConfigDetailed,
+  redactConfig,
+} from '../config/index.js';
 
-/** Registers `thump check-config`. Placeholder until its owner lands the real command. */
+interface CheckConfigOptions {
+  json?: boolean;
+  env?: boolean;
+}
+
+/**
+ * Registers `thump check-config FILE [--json]`: validates a thump.yaml (with `THUMP_*`
+ * overrides applied) and prints the effective config with secrets redacted. Exit 0 when
+ * valid, 2 with every problem listed (one per line) when not, so it fits in CI and
+ * pre-deploy hooks.
+ */
 export function register(program: Command): void {
   program
     .command('check-config')
-    .description('(not yet available)')
-    .action(() => {
-      throw new ThumpError('thump check-config is not available yet');
+    .description('validate a thump.yaml and print the effective config (secrets redacted)')
+    .argument('<file>', 'the config file to check')
+    .option(
+      '--json',
+      'print the result as JSON: {"valid":true,"config":...} or {"valid":false,"errors":[...]}',
+    )
+    .option('--no-env', 'ignore THUMP_* environment overrides')
+    .action((file: string, opts: CheckConfigOptions) => {
+      const env = opts.env === false ? {} : process.env;
+      try {
+        const loaded = loadConfigDetailed({ path: file, env });
+        if (opts.json) {
+          const out = {
+            valid: true,
+            file: loaded.file,
+            env: loaded.envApplied,
+            config: redactConfig(loaded.config),
+          };
+          process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        } else {
+          const via = loaded.envApplied.length > 0 ? ` (with ${loaded.envApplied.join(', ')})` : '';
+          process.stdout.write(`# ${file}: valid${via}\n${formatConfig(loaded.config)}`);
+        }
+      } catch (err) {
+        if (opts.json && err instanceof ConfigIssuesError) {
+          const errors = err.issues.map((i) => ({
+            path: i.path,
+            message: i.message,
+            source: formatOrigin(i.origin),
+            ...(i.origin.kind === 'file' && i.origin.position
+              ? { line: i.origin.position.line, column: i.origin.position.column }
+              : {}),
+            ...(i.origin.kind === 'env' ? { env: i.origin.name } : {}),
+          }));
+          process.stdout.write(`${JSON.stringify({ valid: false, file, errors }, null, 2)}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
     });
 }

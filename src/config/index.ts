@@ -1,0 +1,30 @@
+/**
+ * thump.yaml: the composed schema, the loader (file + `THUMP_*` env + flag overrides),
+ * printing with secrets redacted, and secret-file helpers.
+ */
+export { ENV_PREFIX, envNameToPath, RESERVED_ENV } from './env.js';
+export { durationText, formatConfig } from './format.js';
+export {
+  type ConfigIssue,
+  ConfigIssuesError,
+  type ConfigOrigin,
+  formatIssue,
+  formatOrigin,
+  formatPath,
+} from './issue.js';
+export {
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  loadConfigDetailed,
+  parseConfigText,
+} from './loader.js';
+export { isSecretKey, REDACTED, redactConfig, redactUrl } from './redact.js';
+export { configSchema, type ThumpConfig } from './schema.js';
+export {
+  readSecretFile,
+  resolveSecret,
+  resolveSharedSecret,
+  type SharedSecretSources,
+} from './secret.js';
+export { duration } from './zod.js';

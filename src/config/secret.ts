@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+
+/**
+ * Reads a secret from a file: trailing whitespace (the newline `echo` adds) is dropped.
+ * Errors name the key and the file, never the contents.
+ */
+export function readSecretFile(file: string, key: string, baseDir = process.cwd()): string {
+  const full = isAbsolute(file) ? file : resolve(baseDir, file);
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a folder, not a file'
+            : (code ?? 'unreadable');
+    throw new ConfigError(`${key}: cannot read secret file ${full}: ${why}`, { cause: err });
+  }
+  const secret = text.replace(/\s+$/, '');
+  if (secret === '') throw new ConfigError(`${key}: secret file ${full} is empty`);
+  return secret;
+}
+
+/**
+ * The value of a secret that may be given inline (`url`) or as a file (`url_file`), as
+ * Alertmanager does. At most one may be set; a relative file path resolves against
+ * `baseDir` (the loader already made file paths from thump.yaml absolute). `key` is the
+ * key path used in messages, e.g. `notifiers[2].url`. Returns undefined if neither is set.
+ */
+export function resolveSecret(
+  value: string | undefined,
+  fileValue: string | undefined,
+  baseDir = process.cwd(),
+  key = 'secret',
+): string | undefined {
+  if (value !== undefined && value !== '' && fileValue !== undefined && fileValue !== '') {
+    throw new ConfigError(`${key}: at most one of ${lastSegment(key)} & ${lastSegment(key)}_file may be set`);
+  }
+  if (fileValue !== undefined && fileValue !== '') return readSecretFile(fileValue, `${key}_file`, baseDir);
+  if (value !== undefined && value !== '') return value;
+  return undefined;
+}
+
+/** Sources of the shared heartbeat secret, most specific first. */
+export interface SharedSecretSources {
+  /** `--secret-file` from the command line. */
+  flagFile?: string;
+  /** Environment holding `THUMP_SECRET` / `THUMP_SECRET_FILE`. */
+  env?: NodeJS.ProcessEnv;
+  /** Inline secret and secret file from the config section (e.g. `monitor.secret`). */
+  value?: string;
+  file?: string;
+  /** Key path for messages, e.g. `monitor.secret`. */
+  key: string;
+  baseDir?: string;
+}
+
+/**
+ * The shared secret with the documented precedence: `--secret-file` > `THUMP_SECRET` >
+ * `THUMP_SECRET_FILE` > config `secret`/`secret_file`. Undefined when none is given (the
+ * caller decides whether that is an error or means "generate one").
+ */
+export function resolveSharedSecret(src: SharedSecretSources): string | undefined {
+  if (src.flagFile !== undefined && src.flagFile !== '') return readSecretFile(src.flagFile, '--secret-file');
+  const env = src.env ?? process.env;
+  const inline = env.THUMP_SECRET;
+  if (inline !== undefined && inline !== '') return inline;
+  const envFile = env.THUMP_SECRET_FILE;
+  if (envFile !== undefined && envFile !== '') return readSecretFile(envFile, 'THUMP_SECRET_FILE');
+  return resolveSecret(src.value, src.file, src.baseDir, src.key);
+}
+
+function lastSegment(key: string): string {
+  const m = /([A-Za-z0-9_]+)$/.exec(key);
+  return m?.[1] ?? key;
+}

@@ -1,0 +1,80 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type ConfigIssue, ConfigIssuesError, type SourcePosition } from './issue.js';
+
+/** A parsed YAML file: its plain data and a way to point at the line of any key path. */
+export interface YamlSource {
+  /** The document as plain JS (mappings as objects, sequences as arrays); `{}` for an empty file. */
+  data: unknown;
+  /** The line:column of the key (or item) at `path`, or of its nearest ancestor present. */
+  locate(path: readonly PropertyKey[]): SourcePosition | undefined;
+}
+
+// Bounds on hostile input: a config is a small hand-written file.
+const MAX_ALIASES = 100;
+
+/**
+ * Parses YAML text (`source` names it in messages). Syntax errors become a
+ * {@link ConfigIssuesError} with line:column for each; the data is not validated here.
+ */
+export function parseYaml(text: string, source: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const pos = (offset: number): SourcePosition => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    const issues: ConfigIssue[] = doc.errors.map((e) => ({
+      path: '',
+      message: `YAML syntax error: ${firstLine(e.message)}`,
+      origin: { kind: 'file', file: source, position: pos(e.pos[0]) },
+    }));
+    throw new ConfigIssuesError(issues);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    throw new ConfigIssuesError([
+      {
+        path: '',
+        message: `YAML error: ${firstLine((err as Error).message)}`,
+        origin: { kind: 'file', file: source },
+      },
+    ]);
+  }
+  const locate = (path: readonly PropertyKey[]): SourcePosition | undefined => {
+    let node: unknown = doc.contents;
+    let best: Node | undefined = isNodeWithRange(node) ? node : undefined;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && keyOf(p.key) === String(seg));
+        if (!pair) break;
+        if (isNodeWithRange(pair.key)) best = pair.key;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg];
+        if (item === undefined) break;
+        if (isNodeWithRange(item)) best = item;
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return best?.range ? pos(best.range[0]) : undefined;
+  };
+  return { data: data ?? {}, locate };
+}
+
+function keyOf(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+function isNodeWithRange(n: unknown): n is Node {
+  return typeof n === 'object' && n !== null && Array.isArray((n as Node).range);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]?.trim() ?? s;
+}
