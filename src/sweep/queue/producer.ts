@@ -30,6 +30,8 @@ export interface DistributedSweepOptions {
   onResult: (result: SweepResult) => void | Promise<void>;
   /** Called once the run exists in Redis, before any result: print the id for `--sweep-id`. */
   onStart?: (info: { sweepId: string; total: number; resumed: boolean; alreadyDone: number }) => void;
+  /** Called when every host without a result is in the queue (`enqueued`: jobs added now or already there). */
+  onEnqueued?: (info: { sweepId: string; enqueued: number }) => void;
   /** Stops collecting (the sweep keeps running in Redis and can be resumed). */
   signal?: AbortSignal;
   /** Sweep-wide probe timeouts carried in each job (workers fall back to their own). */
@@ -121,6 +123,7 @@ export async function runDistributedSweep(opts: DistributedSweepOptions): Promis
     const todo = targets.filter((t) => !done.has(t.spec));
     await enqueue(queue, sweepId, todo, meta, opts);
     if (meta.state === 'enqueuing') await setState(client, keys, 'running');
+    if (!opts.signal?.aborted) opts.onEnqueued?.({ sweepId, enqueued: todo.length });
 
     // 3. Collect from the start of the stream; the collector lets each spec through once.
     reader = client.duplicate({ connectionName: `thump-producer-${sweepId}-reader` });
