@@ -5,6 +5,11 @@ export interface SweepTarget {
   host: string;
   port: number;
   user: string;
+  /**
+   * Extra private key files for this host only (from `~/.ssh/config` IdentityFile),
+   * tried before the sweep-wide keys. Paths on the probing machine.
+   */
+  identityFiles?: string[];
 }
 
 /** Why a probe failed. Each class has its own counter and summary line. */

@@ -1,0 +1,273 @@
+/**
+ * The ssh probe (I/O edge): connect, check the host key before any login, log in with
+ * keys or the agent, run one command, parse, and always resolve with exactly one
+ * result. Timing uses absolute deadlines on the monotonic clock: `connectTimeoutMs`
+ * bounds TCP connect plus the SSH handshake, `timeoutMs` the whole exchange.
+ */
+import { performance } from 'node:perf_hooks';
+import ssh2, { type AgentAuthMethod, type AuthMethod, type Client, type ParsedKey } from 'ssh2';
+import { type Clock, systemClock } from '../util/clock.js';
+import { formatDuration } from '../util/duration.js';
+import { classifyError, ProbeError } from './classify.js';
+import type { HostKeyVerifier } from './host-key-policy.js';
+import type { SweepResult, SweepTarget } from './types.js';
+import { PROBE_COMMAND, parseProbeOutput } from './uptime-parse.js';
+
+/** A private key already parsed once for the whole sweep, with a name for messages. */
+export interface Identity {
+  label: string;
+  key: ParsedKey;
+}
+
+/** Where login credentials come from. */
+export interface ProbeAuth {
+  /** Keys to offer this host, in order (per-host IdentityFile first). */
+  keysFor(target: SweepTarget): readonly Identity[];
+  /** ssh-agent socket path, tried after the keys (before them with `agentFirst`). */
+  agent?: string;
+  agentFirst?: boolean;
+}
+
+export interface ProbeOptions {
+  auth: ProbeAuth;
+  hostKeys: HostKeyVerifier;
+  /** TCP connect + SSH handshake, ms. */
+  connectTimeoutMs: number;
+  /** The whole exchange for one host, ms. */
+  timeoutMs: number;
+  /** Remote command; defaults to {@link PROBE_COMMAND}. */
+  command?: string;
+  /** Wall clock for result timestamps. */
+  clock?: Clock;
+}
+
+/** Output of one remote command. */
+export interface CommandOutput {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: string | undefined;
+}
+
+const MAX_OUTPUT = 64 * 1024;
+
+/**
+ * Opens a logged-in ssh2 connection or rejects with a classified {@link ProbeError}.
+ * `deadline` is absolute on `performance.now()`.
+ */
+export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: number): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const client = new ssh2.Client();
+    let settled = false;
+    let phase: 'connect' | 'handshake' | 'auth' = 'connect';
+    let hostKeyProblem: string | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const keys = opts.auth.keysFor(target);
+    const fail = (err: ProbeError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.destroy();
+      reject(err);
+    };
+    const arm = (at: number, message: () => string) => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => fail(new ProbeError('timeout', message())),
+        Math.max(0, at - performance.now()),
+      );
+    };
+    const connectDeadline = Math.min(start + opts.connectTimeoutMs, deadline);
+    arm(connectDeadline, () =>
+      phase === 'connect'
+        ? `TCP connect to ${target.host}:${target.port} did not complete within ${formatDuration(connectDeadline - start)}`
+        : `no SSH handshake from ${target.host}:${target.port} within ${formatDuration(connectDeadline - start)} (TCP accepted, server silent or too slow)`,
+    );
+    client.on('connect', () => {
+      phase = 'handshake';
+    });
+    client.on('handshake', () => {
+      phase = 'auth';
+      arm(deadline, () => `login did not complete within the ${formatDuration(opts.timeoutMs)} host timeout`);
+    });
+    client.on('ready', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(client);
+    });
+    client.on('error', (err: Error) => {
+      if (settled) return;
+      if (hostKeyProblem) return fail(new ProbeError('host-key', hostKeyProblem));
+      const c = classifyError(err);
+      if (c.errorClass === 'auth') {
+        const tried = [...keys.map((k) => k.label), ...(opts.auth.agent ? ['ssh-agent'] : [])];
+        return fail(
+          new ProbeError(
+            'auth',
+            tried.length === 0
+              ? `no key to log in as ${target.user}: pass -i FILE or run an ssh-agent`
+              : `server rejected login as ${target.user} (tried ${tried.join(', ')})`,
+          ),
+        );
+      }
+      fail(c);
+    });
+    client.on('close', () => {
+      fail(
+        hostKeyProblem
+          ? new ProbeError('host-key', hostKeyProblem)
+          : new ProbeError(
+              'protocol',
+              phase === 'auth'
+                ? 'connection closed by the server during login'
+                : 'connection closed by the server before the SSH handshake',
+            ),
+      );
+    });
+    const authHandler: AuthMethod[] = keys.map((k) => ({
+      type: 'publickey' as const,
+      username: target.user,
+      key: k.key,
+    }));
+    if (opts.auth.agent) {
+      const viaAgent: AgentAuthMethod = { type: 'agent', username: target.user, agent: opts.auth.agent };
+      if (opts.auth.agentFirst) authHandler.unshift(viaAgent);
+      else authHandler.push(viaAgent);
+    }
+    const serverHostKey = opts.hostKeys.algorithmsFor(target.host, target.port);
+    try {
+      client.connect({
+        host: target.host,
+        port: target.port,
+        username: target.user,
+        readyTimeout: 0, // our own deadlines above
+        keepaliveInterval: 0,
+        authHandler,
+        hostVerifier: (key: Buffer) => {
+          hostKeyProblem = opts.hostKeys.verify(target.host, target.port, key);
+          return hostKeyProblem === undefined;
+        },
+        ...(serverHostKey ? { algorithms: { serverHostKey: serverHostKey as never } } : {}),
+      });
+    } catch (err) {
+      fail(new ProbeError('protocol', `cannot start connection: ${(err as Error).message}`));
+    }
+  });
+}
+
+/** Runs `command` on a ready client; rejects with a classified ProbeError. */
+export function runCommand(
+  client: Client,
+  command: string,
+  deadline: number,
+  timeoutMs: number,
+): Promise<CommandOutput> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (err: ProbeError | undefined, out?: CommandOutput) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.removeListener('close', onClose);
+      if (err) reject(err);
+      else resolve(out as CommandOutput);
+    };
+    const onClose = () => finish(new ProbeError('protocol', 'connection closed while the command ran'));
+    client.once('close', onClose);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new ProbeError(
+            'timeout',
+            `command did not finish within the ${formatDuration(timeoutMs)} host timeout`,
+          ),
+        ),
+      Math.max(0, deadline - performance.now()),
+    );
+    try {
+      client.exec(command, (err, stream) => {
+        if (err) return finish(new ProbeError('command', `cannot run command: ${err.message}`));
+        let stdout = '';
+        let stderr = '';
+        stream.on('data', (d: Buffer) => {
+          if (stdout.length < MAX_OUTPUT) stdout += d.toString('utf8');
+        });
+        stream.stderr.on('data', (d: Buffer) => {
+          if (stderr.length < MAX_OUTPUT) stderr += d.toString('utf8');
+        });
+        stream.on('close', (code: number | null, signal?: string) => {
+          finish(undefined, { stdout, stderr, code: code ?? null, signal });
+        });
+      });
+    } catch (err) {
+      finish(new ProbeError('protocol', `cannot run command: ${(err as Error).message}`));
+    }
+  });
+}
+
+/** Turns a command's output into the host's result (ok, or a `command` failure). */
+export function resultFromOutput(
+  target: SweepTarget,
+  out: CommandOutput,
+  at: number,
+  durationMs: number,
+): SweepResult {
+  const parsed = parseProbeOutput(out.stdout);
+  if ('error' in parsed) {
+    const status = out.signal ? `killed by ${out.signal}` : `exit ${out.code ?? '?'}`;
+    const err = out.stderr.trim().slice(0, 200);
+    return failure(target, new ProbeError('command', `${status}: ${err || parsed.error}`), at, durationMs);
+  }
+  const ok: SweepResult = {
+    status: 'ok',
+    target: target.spec,
+    host: target.host,
+    at,
+    durationMs,
+    uptimeSeconds: parsed.uptimeSeconds,
+    bootedAt: new Date(at - parsed.uptimeSeconds * 1000).toISOString(),
+    load1: parsed.load1,
+    load5: parsed.load5,
+    load15: parsed.load15,
+  };
+  if (parsed.users !== undefined) ok.users = parsed.users;
+  return ok;
+}
+
+/** Builds the failure result for a target. */
+export function failure(target: SweepTarget, err: ProbeError, at: number, durationMs: number): SweepResult {
+  return {
+    status: 'error',
+    target: target.spec,
+    host: target.host,
+    at,
+    durationMs,
+    errorClass: err.errorClass,
+    message: err.message,
+  };
+}
+
+/**
+ * Probes one host over a fresh connection. Always resolves with exactly one result,
+ * never rejects; the connection is closed before it resolves.
+ */
+export async function probeHost(target: SweepTarget, opts: ProbeOptions): Promise<SweepResult> {
+  const clock = opts.clock ?? systemClock;
+  const t0 = performance.now();
+  const deadline = t0 + opts.timeoutMs;
+  let client: Client | undefined;
+  try {
+    client = await openClient(target, opts, deadline);
+    const out = await runCommand(client, opts.command ?? PROBE_COMMAND, deadline, opts.timeoutMs);
+    return resultFromOutput(target, out, clock.now(), Math.round(performance.now() - t0));
+  } catch (err) {
+    return failure(target, classifyError(err), clock.now(), Math.round(performance.now() - t0));
+  } finally {
+    if (client) {
+      client.on('error', () => {});
+      client.end();
+    }
+  }
+}

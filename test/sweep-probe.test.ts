@@ -1,0 +1,148 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createProbeOptions,
+  type ProbeSetup,
+  probeHost,
+  type SweepResult,
+  type SweepTarget,
+} from '../src/sweep/index.js';
+import { tempDir, waitFor } from './support/proc.js';
+import { type Sshd, startSshd } from './support/sshd.js';
+import { type BadServer, closedPort, startBadServer } from './support/sweep-bad-servers.js';
+
+let sshd: Sshd;
+const bad: BadServer[] = [];
+const tmp = tempDir('thump-probe-');
+
+beforeAll(async () => {
+  sshd = await startSshd({ addresses: 3 });
+});
+afterAll(async () => {
+  await Promise.all(bad.map((b) => b.close()));
+  await sshd?.stop();
+  tmp.cleanup();
+});
+
+function target(host: string, port: number, user = sshd.user): SweepTarget {
+  return { spec: `${user}@${host}:${port}`, host, port, user };
+}
+
+function opts(extra: ProbeSetup = {}) {
+  return createProbeOptions({
+    identityFiles: [sshd.clientKeyPath],
+    knownHostsFile: sshd.knownHostsPath,
+    connectTimeoutMs: 3000,
+    timeoutMs: 5000,
+    env: {},
+    ...extra,
+  });
+}
+
+function expectError(r: SweepResult, cls: string) {
+  expect(r.status, JSON.stringify(r)).toBe('error');
+  if (r.status === 'error') expect(r.errorClass, r.message).toBe(cls);
+}
+
+describe('probeHost against a real sshd', () => {
+  it('reads the same uptime as /proc/uptime on this machine', async () => {
+    const r = await probeHost(target('127.0.0.1', sshd.port), opts());
+    const local = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    expect(r.status, JSON.stringify(r)).toBe('ok');
+    if (r.status !== 'ok') return;
+    expect(Math.abs(r.uptimeSeconds - local)).toBeLessThan(3);
+    expect(Math.abs(Date.parse(r.bootedAt) - (Date.now() - local * 1000))).toBeLessThan(3000);
+    expect(r.load1).toBeGreaterThanOrEqual(0);
+    expect(r.target).toBe(`${sshd.user}@127.0.0.1:${sshd.port}`);
+  });
+
+  it('answers on every listen address as a distinct host', async () => {
+    const rs = await Promise.all(sshd.hosts.slice(0, 2).map((h) => probeHost(target(h, sshd.port), opts())));
+    expect(rs.map((r) => r.status)).toEqual(['ok', 'ok']);
+  });
+
+  it('classifies a rejected key as auth', async () => {
+    const r = await probeHost(target('127.0.0.1', sshd.port), opts({ identityFiles: [sshd.wrongKeyPath] }));
+    expectError(r, 'auth');
+  });
+
+  it('classifies a changed host key as host-key without attempting a login', async () => {
+    const kh = join(tmp.path, 'changed_known_hosts');
+    const other = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+    writeFileSync(kh, `[127.0.0.3]:${sshd.port} ssh-ed25519 ${other}\n`);
+    const r = await probeHost(target('127.0.0.3', sshd.port), opts({ knownHostsFile: kh }));
+    expectError(r, 'host-key');
+    if (r.status === 'error') expect(r.message).toContain('CHANGED');
+    // Only this test talks to 127.0.0.3: find its connection in sshd's log, wait for the
+    // disconnect, and check that no authentication was ever attempted on it.
+    const srcPort = await waitFor(
+      () => /Connection from 127\.0\.0\.1 port (\d+) on 127\.0\.0\.3 /.exec(sshd.log())?.[1],
+      'sshd to log the connection to 127.0.0.3',
+    );
+    await waitFor(
+      () =>
+        new RegExp(`(Disconnected from|Connection closed by) 127\\.0\\.0\\.1 port ${srcPort}\\b`).test(
+          sshd.log(),
+        ),
+      'sshd to log the disconnect',
+    );
+    const lines = sshd
+      .log()
+      .split('\n')
+      .filter((l) => new RegExp(`port ${srcPort}\\b`).test(l));
+    expect(lines.filter((l) => /publickey|authenticating|Accepted|Failed/.test(l))).toEqual([]);
+  });
+
+  it('refuses an unknown host in strict mode and trusts it once with accept-new', async () => {
+    const kh = join(tmp.path, 'tofu_known_hosts');
+    const strict = await probeHost(target('127.0.0.1', sshd.port), opts({ knownHostsFile: kh }));
+    expectError(strict, 'host-key');
+    const first = await probeHost(
+      target('127.0.0.1', sshd.port),
+      opts({ knownHostsFile: kh, hostKeyMode: 'accept-new' }),
+    );
+    expect(first.status).toBe('ok');
+    expect(readFileSync(kh, 'utf8')).toBe(`[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
+    const again = await probeHost(target('127.0.0.1', sshd.port), opts({ knownHostsFile: kh }));
+    expect(again.status).toBe('ok');
+  });
+
+  it('classifies a closed port as refused', async () => {
+    expectError(await probeHost(target('127.0.0.1', await closedPort()), opts()), 'refused');
+  });
+
+  it('classifies a .invalid name as dns', async () => {
+    expectError(await probeHost(target('no-such-host.invalid', 22), opts()), 'dns');
+  });
+
+  it('classifies a listener that never speaks as timeout, within the connect timeout', async () => {
+    const s = await startBadServer('silent');
+    bad.push(s);
+    const t0 = Date.now();
+    const r = await probeHost(
+      target('127.0.0.1', s.port),
+      opts({ connectTimeoutMs: 1500, timeoutMs: 10_000 }),
+    );
+    expectError(r, 'timeout');
+    expect(Date.now() - t0).toBeLessThan(9000);
+  });
+
+  it('classifies a listener that closes at once as protocol', async () => {
+    const s = await startBadServer('close');
+    bad.push(s);
+    expectError(await probeHost(target('127.0.0.1', s.port), opts()), 'protocol');
+  });
+
+  it('classifies a listener that speaks garbage as protocol', async () => {
+    const s = await startBadServer('garbage');
+    bad.push(s);
+    expectError(await probeHost(target('127.0.0.1', s.port), opts()), 'protocol');
+  });
+
+  it('classifies a failing remote command as command', async () => {
+    const r = await probeHost(target('127.0.0.1', sshd.port), opts({ command: 'echo nope >&2; exit 3' }));
+    expectError(r, 'command');
+    if (r.status === 'error') expect(r.message).toContain('exit 3');
+  });
+});
