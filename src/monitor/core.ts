@@ -1,0 +1,406 @@
+import type { Beat, CheckResult, RejectReason } from '../protocol/types.js';
+import { SEVERITY_NAMES } from '../protocol/types.js';
+import type { StoredHost } from '../store/hosts.js';
+import { DeadlineWheel } from './detector.js';
+import { type FlapThresholds, nextFlapping, pushSample } from './flapping.js';
+import { Histogram, LATENESS_BOUNDS_MS } from './histogram.js';
+import { DOWN, F_DIRTY, F_FLAPPING, F_SILENT_DOWN, HostRegistry, LEFT, UP } from './registry.js';
+import type { EventType, HistogramSnapshot, HostSource, HostView, MonitorStats, NewEvent } from './types.js';
+
+/** Tunables of the monitor's rules; defaults come from the config schema. */
+export interface CoreOptions {
+  /** Timeout = multiplier x announced interval (default 3). */
+  timeoutMultiplier: number;
+  /** Fixed timeout for every host, overriding the multiplier. */
+  timeoutMs?: number;
+  /** Interval assumed for legacy `Thump!`/`PyHB` senders (PyHeartBeat beats every 10 s). */
+  legacyIntervalMs: number;
+  flapping: FlapThresholds & { enabled: boolean };
+  /**
+   * Network-partition guard: when a deadline passes while at least `minHosts` hosts are up
+   * and the monitor heard NO valid beat from anyone for `silenceIntervals` x that host's
+   * interval, the monitor's own network is the likely fault (see docs/perf/monitor.md).
+   */
+  partition: { enabled: boolean; minHosts: number; silenceIntervals: number };
+  slotMs: number;
+  initialCapacity: number;
+}
+
+export const DEFAULT_CORE_OPTIONS: CoreOptions = {
+  timeoutMultiplier: 3,
+  legacyIntervalMs: 10_000,
+  flapping: { enabled: true, high: 30, low: 25 },
+  partition: { enabled: true, minHosts: 4, silenceIntervals: 2 },
+  slotMs: 50,
+  initialCapacity: 1024,
+};
+
+/** How many host ids a `network` event names. */
+const NETWORK_SAMPLE = 20;
+
+/**
+ * The monitor's rules, free of sockets, files and timers: beats and `now` come in, events
+ * come out (collected in {@link takeEvents}). Owns the registry (per-host state), the
+ * deadline wheel (flatline detection), replay checks, the host state machine
+ * (new/up/down/left/restarted, check raise/clear, flapping) and the partition guard.
+ */
+export class MonitorCore {
+  readonly reg: HostRegistry;
+  readonly wheel: DeadlineWheel;
+  readonly opts: CoreOptions;
+  readonly counters: MonitorStats;
+  private readonly lateness = new Histogram(LATENESS_BOUNDS_MS);
+  private events: NewEvent[] = [];
+  private dirty: number[] = [];
+  private lastAnyBeatAt = Number.NEGATIVE_INFINITY;
+  private partitionSince = -1;
+  private silent: number[] = [];
+  private readonly onDue = (i: number, deadline: number) => this.deadlinePassed(i, deadline);
+  private tickNow = 0;
+
+  constructor(opts: Partial<CoreOptions> = {}) {
+    this.opts = { ...DEFAULT_CORE_OPTIONS, ...opts };
+    this.reg = new HostRegistry(this.opts.initialCapacity);
+    this.wheel = new DeadlineWheel(this.reg.cap, { slotMs: this.opts.slotMs });
+    this.reg.onGrow = (n) => this.wheel.grow(n);
+    this.counters = {
+      packetsTotal: 0,
+      beatsTotal: 0,
+      rejected: {},
+      hostsByState: { up: 0, down: 0, left: 0 },
+      eventsByType: {},
+    };
+  }
+
+  /** True while the partition guard holds per-host `down` events back. */
+  get partitioned(): boolean {
+    return this.partitionSince >= 0;
+  }
+
+  /** Counts a dropped datagram by reason. */
+  reject(reason: RejectReason | 'rate-limited'): void {
+    this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
+  }
+
+  private timeoutFor(intervalMs: number): number {
+    return this.opts.timeoutMs ?? Math.round(intervalMs * this.opts.timeoutMultiplier);
+  }
+
+  private emit(type: EventType, hostId: string, at: number, details: Record<string, unknown>): void {
+    this.events.push({ type, hostId, at, details });
+    this.counters.eventsByType[type] = (this.counters.eventsByType[type] ?? 0) + 1;
+  }
+
+  private markDirty(i: number): void {
+    const f = this.reg.flags[i] as number;
+    if ((f & F_DIRTY) === 0) {
+      this.reg.flags[i] = f | F_DIRTY;
+      this.dirty.push(i);
+    }
+  }
+
+  /**
+   * Applies an authenticated beat from `ip`:`port`. Returns the reject reason when it is a
+   * replay (same boot id and a sequence number not above the last, or an older boot id
+   * sent before the last accepted beat), otherwise undefined.
+   */
+  beat(b: Beat, ip: string, port: number, now: number): RejectReason | undefined {
+    const r = this.reg;
+    let i = r.find(b.hostId);
+    let restartedFrom: string | undefined;
+    if (i >= 0) {
+      const boot = r.bootIds[i] as string;
+      if (boot === b.bootId) {
+        if (b.seq <= (r.seq[i] as number)) return this.replay();
+      } else if (boot !== '') {
+        if (b.sentAt < (r.sentAt[i] as number)) return this.replay();
+        restartedFrom = boot;
+      }
+      if (boot !== b.bootId) r.bootIds[i] = b.bootId;
+    } else {
+      i = this.addHost(b.hostId, 'agent', now);
+      r.bootIds[i] = b.bootId;
+    }
+    r.seq[i] = b.seq;
+    r.sentAt[i] = b.sentAt;
+    r.uptime[i] = b.uptimeSeconds;
+    r.load[i * 3] = b.load[0];
+    r.load[i * 3 + 1] = b.load[1];
+    r.load[i * 3 + 2] = b.load[2];
+    r.memTotal[i] = b.memTotalBytes;
+    r.memAvail[i] = b.memAvailableBytes;
+    r.diskTotal[i] = b.diskTotalBytes;
+    r.diskUsed[i] = b.diskUsedBytes;
+    if (hasKeys(b.labels)) r.labels.set(i, b.labels);
+    else if (r.labels.size > 0) r.labels.delete(i);
+    this.accept(i, ip, port, b.intervalMs, b.goodbye, now);
+    if (restartedFrom !== undefined) {
+      this.emit('restarted', b.hostId, now, {
+        previousBootId: restartedFrom,
+        bootId: b.bootId,
+        uptimeSeconds: b.uptimeSeconds,
+      });
+    }
+    if (b.checks.length > 0 || r.checks.size > 0) this.diffChecks(i, b.checks, now);
+    return undefined;
+  }
+
+  /** Applies an unauthenticated legacy `Thump!`/`PyHB` datagram: the source IP is the id. */
+  legacyBeat(ip: string, port: number, now: number): void {
+    let i = this.reg.find(ip);
+    if (i < 0) i = this.addHost(ip, 'legacy', now);
+    this.accept(i, ip, port, this.opts.legacyIntervalMs, false, now);
+  }
+
+  private replay(): RejectReason {
+    this.reject('replay');
+    return 'replay';
+  }
+
+  private addHost(id: string, source: HostSource, now: number): number {
+    const i = this.reg.add(id, source, now);
+    this.dirty.push(i);
+    this.emit('new', id, now, {});
+    return i;
+  }
+
+  /** Common part of every accepted beat: liveness, transitions, deadline. */
+  private accept(
+    i: number,
+    ip: string,
+    port: number,
+    intervalMs: number,
+    goodbye: boolean,
+    now: number,
+  ): void {
+    const r = this.reg;
+    this.counters.beatsTotal++;
+    this.lastAnyBeatAt = now;
+    if (this.partitionSince >= 0) this.endPartition(now);
+    r.setAddress(i, ip, port);
+    r.lastBeatAt[i] = now;
+    const iv = intervalMs > 0 ? intervalMs : 1;
+    if (r.intervalMs[i] !== iv) {
+      r.intervalMs[i] = iv;
+      r.timeoutMs[i] = this.timeoutFor(iv);
+    }
+    this.markDirty(i);
+    const id = r.ids[i] as string;
+    const prev = r.state[i] as number;
+    if (goodbye) {
+      this.wheel.clear(i);
+      r.flags[i] = (r.flags[i] as number) & ~F_SILENT_DOWN;
+      if (prev !== LEFT) {
+        r.setState(i, LEFT, now);
+        this.emit('left', id, now, { previous: prev === UP ? 'up' : 'down' });
+        this.sample(i, true, now);
+      }
+      return;
+    }
+    if (prev !== UP) {
+      const silent = ((r.flags[i] as number) & F_SILENT_DOWN) !== 0;
+      const since = r.stateSince[i] as number;
+      r.flags[i] = (r.flags[i] as number) & ~F_SILENT_DOWN;
+      r.setState(i, UP, now);
+      if (!silent) {
+        this.emit('up', id, now, { previous: prev === DOWN ? 'down' : 'left', afterMs: now - since });
+        this.sample(i, true, now);
+      }
+    } else if (this.opts.flapping.enabled && (r.flapBits[i] as number) !== 0) {
+      this.sample(i, false, now);
+    }
+    this.wheel.set(i, now + (r.timeoutMs[i] as number));
+  }
+
+  /** Records a flapping sample and emits `flapping`/`flapping-stopped` on a change. */
+  private sample(i: number, changed: boolean, now: number): void {
+    if (!this.opts.flapping.enabled) return;
+    const r = this.reg;
+    const bits = pushSample(r.flapBits[i] as number, changed);
+    r.flapBits[i] = bits;
+    const was = ((r.flags[i] as number) & F_FLAPPING) !== 0;
+    const is = nextFlapping(was, bits, this.opts.flapping);
+    if (is !== was) {
+      r.flags[i] = is ? (r.flags[i] as number) | F_FLAPPING : (r.flags[i] as number) & ~F_FLAPPING;
+      this.emit(is ? 'flapping' : 'flapping-stopped', r.ids[i] as string, now, {});
+    }
+  }
+
+  /** Emits a `check` event for every check whose severity changed (absent = ok). */
+  private diffChecks(i: number, cur: CheckResult[], now: number): void {
+    const r = this.reg;
+    const prev = r.checks.get(i);
+    const id = r.ids[i] as string;
+    for (const c of cur) {
+      const p = prev?.find((x) => x.id === c.id);
+      const before = p?.severity ?? 0;
+      if (before !== c.severity) this.checkEvent(id, c.id, c.severity, before, c.text, now);
+    }
+    if (prev) {
+      for (const p of prev) {
+        if (p.severity !== 0 && !cur.some((c) => c.id === p.id)) {
+          this.checkEvent(id, p.id, 0, p.severity, 'check no longer reported', now);
+        }
+      }
+    }
+    if (cur.length > 0) r.checks.set(i, cur);
+    else r.checks.delete(i);
+  }
+
+  private checkEvent(hostId: string, checkId: string, sev: number, prev: number, text: string, now: number) {
+    this.emit('check', hostId, now, {
+      checkId,
+      severity: SEVERITY_NAMES[sev] ?? 'unknown',
+      previous: SEVERITY_NAMES[prev] ?? 'unknown',
+      severityCode: sev,
+      previousCode: prev,
+      text,
+    });
+  }
+
+  /** Processes deadlines that passed by `now` (call at least every slot, e.g. 50 ms). */
+  tick(now: number): void {
+    this.tickNow = now;
+    this.wheel.advance(now, this.onDue);
+  }
+
+  /** When the next tick is due (wall ms), for the caller's timer. */
+  nextTickAt(): number {
+    return this.wheel.nextTickAt();
+  }
+
+  private deadlinePassed(i: number, deadline: number): void {
+    const r = this.reg;
+    if (r.state[i] !== UP) return;
+    const now = this.tickNow;
+    this.lateness.observe(Math.max(0, now - deadline));
+    const p = this.opts.partition;
+    if (
+      p.enabled &&
+      (this.partitionSince >= 0 ||
+        ((r.counts[UP] as number) >= p.minHosts &&
+          now - this.lastAnyBeatAt >= p.silenceIntervals * (r.intervalMs[i] as number)))
+    ) {
+      if (this.partitionSince < 0) this.startPartition(now);
+      r.setState(i, DOWN, deadline);
+      r.flags[i] = (r.flags[i] as number) | F_SILENT_DOWN;
+      this.silent.push(i);
+      this.markDirty(i);
+      return;
+    }
+    r.setState(i, DOWN, deadline);
+    this.markDirty(i);
+    this.emit('down', r.ids[i] as string, deadline, {
+      lastBeatAt: r.lastBeatAt[i],
+      timeoutMs: r.timeoutMs[i],
+      noticedAt: now,
+    });
+    this.sample(i, true, now);
+  }
+
+  private startPartition(now: number): void {
+    const r = this.reg;
+    this.partitionSince = now;
+    const hostIds: string[] = [];
+    for (let j = 0; j < r.size && hostIds.length < NETWORK_SAMPLE; j++) {
+      if (r.state[j] === UP) hostIds.push(r.ids[j] as string);
+    }
+    const silentFor = Number.isFinite(this.lastAnyBeatAt) ? now - this.lastAnyBeatAt : null;
+    this.emit('network', '', now, { count: r.counts[UP], hostIds, silentForMs: silentFor });
+  }
+
+  /**
+   * A beat arrived during a partition: the network is back. Hosts marked down silently go
+   * back to `up` with a fresh deadline one timeout away; those that still do not beat get
+   * their own `down` event then.
+   */
+  private endPartition(now: number): void {
+    const r = this.reg;
+    for (const i of this.silent) {
+      if (r.state[i] === DOWN && ((r.flags[i] as number) & F_SILENT_DOWN) !== 0) {
+        r.flags[i] = (r.flags[i] as number) & ~F_SILENT_DOWN;
+        r.setState(i, UP, r.stateSince[i] as number);
+        this.wheel.set(i, now + (r.timeoutMs[i] as number));
+        this.markDirty(i);
+      }
+    }
+    this.emit('network-recovered', '', now, {
+      durationMs: now - this.partitionSince,
+      hostsMarkedDown: this.silent.length,
+    });
+    this.partitionSince = -1;
+    this.silent = [];
+  }
+
+  /**
+   * Loads hosts saved by an earlier run. Nothing is announced; hosts that were up get a
+   * start-up grace: none is called down before one timeout from `now` has passed.
+   */
+  restore(hosts: Iterable<StoredHost>, now: number): void {
+    for (const h of hosts) {
+      if (this.reg.find(h.id) >= 0) continue;
+      const i = this.reg.restore(h);
+      if (h.state === 'up') {
+        const t = h.timeoutMs > 0 ? h.timeoutMs : this.timeoutFor(h.intervalMs);
+        this.wheel.set(i, Math.max(h.lastBeatAt + t, now + t));
+      }
+    }
+  }
+
+  /** Events produced since the last call, oldest first. */
+  takeEvents(): NewEvent[] {
+    const e = this.events;
+    this.events = [];
+    return e;
+  }
+
+  /** Indices of hosts changed since the last call (clears their dirty mark); at most `max`. */
+  takeDirty(max = Number.POSITIVE_INFINITY): number[] {
+    const n = Math.min(max, this.dirty.length);
+    const out = this.dirty.slice(0, n);
+    this.dirty = n === this.dirty.length ? [] : this.dirty.slice(n);
+    for (const i of out) this.reg.flags[i] = (this.reg.flags[i] as number) & ~F_DIRTY;
+    return out;
+  }
+
+  /** Number of hosts waiting to be flushed. */
+  get dirtyCount(): number {
+    return this.dirty.length;
+  }
+
+  /** The API view of host `i`. */
+  view(i: number): HostView {
+    const { sentAt: _s, flapBits: _f, ...v } = this.reg.snapshot(i);
+    return v;
+  }
+
+  hosts(): HostView[] {
+    const out: HostView[] = [];
+    for (let i = 0; i < this.reg.size; i++) out.push(this.view(i));
+    return out;
+  }
+
+  host(id: string): HostView | undefined {
+    const i = this.reg.find(id);
+    return i < 0 ? undefined : this.view(i);
+  }
+
+  stats(): MonitorStats {
+    const c = this.reg.counts;
+    return {
+      ...this.counters,
+      rejected: { ...this.counters.rejected },
+      eventsByType: { ...this.counters.eventsByType },
+      hostsByState: { up: c[UP] as number, down: c[DOWN] as number, left: c[LEFT] as number },
+    };
+  }
+
+  detectionLateness(): HistogramSnapshot {
+    return this.lateness.snapshot();
+  }
+}
+
+function hasKeys(o: Record<string, string>): boolean {
+  for (const _ in o) return true;
+  return false;
+}

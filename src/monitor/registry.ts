@@ -1,0 +1,235 @@
+import type { CheckResult } from '../protocol/types.js';
+import type { StoredHost } from '../store/hosts.js';
+import type { HostSource, HostState } from './types.js';
+
+/** Host states as small integers (index into {@link STATE_NAMES}). */
+export const UP = 0;
+export const DOWN = 1;
+export const LEFT = 2;
+export const STATE_NAMES: readonly HostState[] = ['up', 'down', 'left'];
+const STATE_CODES: Record<HostState, number> = { up: UP, down: DOWN, left: LEFT };
+
+export const SOURCE_NAMES: readonly HostSource[] = ['agent', 'legacy', 'sweep'];
+const SOURCE_CODES: Record<HostSource, number> = { agent: 0, legacy: 1, sweep: 2 };
+
+/** Flag bits in {@link HostRegistry.flags}. */
+export const F_FLAPPING = 1;
+/** Marked down while the monitor's own network was suspect: no `down` event was recorded. */
+export const F_SILENT_DOWN = 2;
+/** Changed since the last flush to the database. */
+export const F_DIRTY = 4;
+
+/**
+ * Per-host state for up to millions of hosts, kept as a struct of arrays: one typed array
+ * per numeric field, indexed by a dense host index. A host costs ~250 bytes including its id
+ * and the index Map entry, and updating it on a beat allocates nothing. Strings that repeat
+ * (source IPs) are interned once; checks and labels live in sparse maps only for hosts
+ * that send them.
+ *
+ * This is plain storage: the rules (replay, transitions, flapping) live in core.ts.
+ */
+export class HostRegistry {
+  size = 0;
+  private capacity: number;
+  readonly index = new Map<string, number>();
+  ids: string[] = [];
+  bootIds: string[] = [];
+  state: Uint8Array;
+  source: Uint8Array;
+  flags: Uint8Array;
+  seq: Uint32Array;
+  intervalMs: Uint32Array;
+  timeoutMs: Uint32Array;
+  flapBits: Uint32Array;
+  uptime: Uint32Array;
+  ipIdx: Uint32Array;
+  port: Uint16Array;
+  firstSeenAt: Float64Array;
+  lastBeatAt: Float64Array;
+  stateSince: Float64Array;
+  sentAt: Float64Array;
+  memTotal: Float64Array;
+  memAvail: Float64Array;
+  diskTotal: Float64Array;
+  diskUsed: Float64Array;
+  load: Float32Array;
+  readonly checks = new Map<number, CheckResult[]>();
+  readonly labels = new Map<number, Record<string, string>>();
+  private readonly ips: string[] = [];
+  private readonly ipIndex = new Map<string, number>();
+  /** Hosts per state, kept current by {@link setState}. */
+  readonly counts = [0, 0, 0];
+  /** Called when the arrays grow, so parallel structures (the deadline wheel) can follow. */
+  onGrow?: (capacity: number) => void;
+
+  constructor(initialCapacity = 1024) {
+    this.capacity = Math.max(16, initialCapacity);
+    const n = this.capacity;
+    this.state = new Uint8Array(n);
+    this.source = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
+    this.seq = new Uint32Array(n);
+    this.intervalMs = new Uint32Array(n);
+    this.timeoutMs = new Uint32Array(n);
+    this.flapBits = new Uint32Array(n);
+    this.uptime = new Uint32Array(n);
+    this.ipIdx = new Uint32Array(n);
+    this.port = new Uint16Array(n);
+    this.firstSeenAt = new Float64Array(n);
+    this.lastBeatAt = new Float64Array(n);
+    this.stateSince = new Float64Array(n);
+    this.sentAt = new Float64Array(n);
+    this.memTotal = new Float64Array(n);
+    this.memAvail = new Float64Array(n);
+    this.diskTotal = new Float64Array(n);
+    this.diskUsed = new Float64Array(n);
+    this.load = new Float32Array(n * 3);
+  }
+
+  /** Current array capacity (hosts that fit before the next growth). */
+  get cap(): number {
+    return this.capacity;
+  }
+
+  /** Index of a host, or -1. */
+  find(id: string): number {
+    return this.index.get(id) ?? -1;
+  }
+
+  /** Adds a host in state `up` (counted) and returns its index. */
+  add(id: string, source: HostSource, now: number): number {
+    if (this.size === this.capacity) this.grow(Math.ceil(this.capacity * 1.5));
+    const i = this.size++;
+    this.index.set(id, i);
+    this.ids[i] = id;
+    this.bootIds[i] = '';
+    this.state[i] = UP;
+    this.counts[UP] = (this.counts[UP] as number) + 1;
+    this.source[i] = SOURCE_CODES[source];
+    this.flags[i] = F_DIRTY;
+    this.firstSeenAt[i] = now;
+    this.stateSince[i] = now;
+    this.lastBeatAt[i] = now;
+    return i;
+  }
+
+  /** Moves a host to another state, keeping the per-state counts and `stateSince` right. */
+  setState(i: number, state: number, at: number): void {
+    const old = this.state[i] as number;
+    if (old === state) return;
+    this.counts[old] = (this.counts[old] as number) - 1;
+    this.counts[state] = (this.counts[state] as number) + 1;
+    this.state[i] = state;
+    this.stateSince[i] = at;
+    this.flags[i] = (this.flags[i] as number) | F_DIRTY;
+  }
+
+  /** Interns a source IP and stores it with the port (no string built per beat). */
+  setAddress(i: number, ip: string, port: number): void {
+    let k = this.ipIndex.get(ip);
+    if (k === undefined) {
+      k = this.ips.length;
+      this.ips.push(ip);
+      this.ipIndex.set(ip, k);
+    }
+    this.ipIdx[i] = k;
+    this.port[i] = port;
+  }
+
+  /** `ip:port`, or `[ip]:port` for IPv6; `''` when unknown. */
+  address(i: number): string {
+    const ip = this.ips[this.ipIdx[i] as number];
+    if (ip === undefined || ip === '') return '';
+    const port = this.port[i] as number;
+    return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+  }
+
+  /** A full copy of one host, as the API and the store want it. */
+  snapshot(i: number): StoredHost {
+    const f = this.flags[i] as number;
+    return {
+      id: this.ids[i] as string,
+      state: STATE_NAMES[this.state[i] as number] as HostState,
+      source: SOURCE_NAMES[this.source[i] as number] as HostSource,
+      address: this.address(i),
+      firstSeenAt: this.firstSeenAt[i] as number,
+      lastBeatAt: this.lastBeatAt[i] as number,
+      stateSince: this.stateSince[i] as number,
+      bootId: this.bootIds[i] as string,
+      seq: this.seq[i] as number,
+      sentAt: this.sentAt[i] as number,
+      intervalMs: this.intervalMs[i] as number,
+      timeoutMs: this.timeoutMs[i] as number,
+      uptimeSeconds: this.uptime[i] as number,
+      load: [this.load[i * 3] as number, this.load[i * 3 + 1] as number, this.load[i * 3 + 2] as number],
+      memTotalBytes: this.memTotal[i] as number,
+      memAvailableBytes: this.memAvail[i] as number,
+      diskTotalBytes: this.diskTotal[i] as number,
+      diskUsedBytes: this.diskUsed[i] as number,
+      checks: this.checks.get(i) ?? [],
+      labels: this.labels.get(i) ?? {},
+      flapping: (f & F_FLAPPING) !== 0,
+      flapBits: this.flapBits[i] as number,
+    };
+  }
+
+  /** Adds a host from its stored copy (restart) and returns its index. */
+  restore(h: StoredHost): number {
+    const i = this.add(h.id, h.source, h.firstSeenAt);
+    this.setState(i, STATE_CODES[h.state] ?? UP, h.stateSince);
+    this.stateSince[i] = h.stateSince;
+    this.flags[i] = h.flapping ? F_FLAPPING : 0;
+    this.bootIds[i] = h.bootId;
+    this.seq[i] = h.seq;
+    this.sentAt[i] = h.sentAt;
+    this.lastBeatAt[i] = h.lastBeatAt;
+    this.intervalMs[i] = h.intervalMs;
+    this.timeoutMs[i] = h.timeoutMs;
+    this.flapBits[i] = h.flapBits;
+    this.uptime[i] = h.uptimeSeconds;
+    this.load[i * 3] = h.load[0];
+    this.load[i * 3 + 1] = h.load[1];
+    this.load[i * 3 + 2] = h.load[2];
+    this.memTotal[i] = h.memTotalBytes;
+    this.memAvail[i] = h.memAvailableBytes;
+    this.diskTotal[i] = h.diskTotalBytes;
+    this.diskUsed[i] = h.diskUsedBytes;
+    if (h.checks.length > 0) this.checks.set(i, h.checks);
+    if (Object.keys(h.labels).length > 0) this.labels.set(i, h.labels);
+    const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(h.address);
+    this.setAddress(i, m ? (m[1] as string) : '', m ? Number(m[2]) : 0);
+    return i;
+  }
+
+  private grow(n: number): void {
+    const g = <T extends Float64Array | Float32Array | Uint32Array | Uint16Array | Uint8Array>(
+      a: T,
+      k = 1,
+    ): T => {
+      const b = new (a.constructor as new (len: number) => T)(n * k);
+      b.set(a);
+      return b;
+    };
+    this.state = g(this.state);
+    this.source = g(this.source);
+    this.flags = g(this.flags);
+    this.seq = g(this.seq);
+    this.intervalMs = g(this.intervalMs);
+    this.timeoutMs = g(this.timeoutMs);
+    this.flapBits = g(this.flapBits);
+    this.uptime = g(this.uptime);
+    this.ipIdx = g(this.ipIdx);
+    this.port = g(this.port);
+    this.firstSeenAt = g(this.firstSeenAt);
+    this.lastBeatAt = g(this.lastBeatAt);
+    this.stateSince = g(this.stateSince);
+    this.sentAt = g(this.sentAt);
+    this.memTotal = g(this.memTotal);
+    this.memAvail = g(this.memAvail);
+    this.diskTotal = g(this.diskTotal);
+    this.diskUsed = g(this.diskUsed);
+    this.load = g(this.load, 3);
+    this.capacity = n;
+    this.onGrow?.(n);
+  }
+}
