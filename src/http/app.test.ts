@@ -140,7 +140,7 @@ describe('GET /api/events', () => {
 
   it('bounds by time', async () => {
     const since = new Date(T0 + 20_000).toISOString();
-    const until = new Date(T0 + 22_000).toISOString();
+    const until = new Date(T0 + 23_000).toISOString();
     const { body } = await get(`/api/events?since=${since}&until=${until}`);
     expect(body.map((e: { id: number }) => e.id)).toEqual([23, 22, 21]);
   });

@@ -5,13 +5,15 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { systemClock } from '../util/clock.js';
 import { bearerGuard } from './auth.js';
-import { type EventLog, loadStoreEventLog } from './event-log.js';
+import { type EventLog, storeEventLog } from './event-log.js';
 import { installErrorHandlers } from './http-error.js';
 import { LiveHub } from './live-hub.js';
 import { buildMetricsRegistry } from './metrics.js';
 import type { AppContext } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/hosts.js';
+import { notifierRoutes } from './routes/notifiers.js';
+import { silenceRoutes } from './routes/silences.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import type { HttpDeps } from './types.js';
@@ -54,16 +56,13 @@ export function buildHttpApp(deps: HttpDeps, opts: BuildOptions = {}): FastifyIn
     maxBufferBytes: deps.sse?.maxBufferBytes ?? 1_048_576,
     now,
   });
-  let eventLog: Promise<EventLog> | undefined = opts.events ? Promise.resolve(opts.events) : undefined;
+  const eventLog: EventLog = opts.events ?? storeEventLog(deps.db);
   const ctx: AppContext = {
     monitor: deps.monitor,
     notify: deps.notify,
     db: deps.db,
     now,
-    events: () => {
-      eventLog ??= loadStoreEventLog(deps.db);
-      return eventLog;
-    },
+    events: eventLog,
     hub,
     beatHistory: (id) => hub.beatHistory(id),
     auth: bearerGuard(deps.token),
@@ -86,6 +85,8 @@ export function buildHttpApp(deps: HttpDeps, opts: BuildOptions = {}): FastifyIn
   hostRoutes(app, ctx);
   eventRoutes(app, ctx);
   streamRoutes(app, ctx);
+  silenceRoutes(app, ctx);
+  notifierRoutes(app, ctx);
 
   app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/', index: ['index.html'], wildcard: true });
   const uplot = uplotDir();

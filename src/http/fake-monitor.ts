@@ -91,15 +91,16 @@ export class FakeMonitor implements MonitorView, EventLog {
   }
 
   list(q: EventQuery): HostEvent[] {
-    let rows = this.log.filter(
+    const rows = this.log.filter(
       (e) =>
         (q.beforeId === undefined || e.id < q.beforeId) &&
         (q.afterId === undefined || e.id > q.afterId) &&
         (q.hostId === undefined || e.hostId === q.hostId) &&
-        (q.types === undefined || q.types.includes(e.type)),
+        (q.types === undefined || q.types.includes(e.type)) &&
+        (q.since === undefined || e.at >= q.since) &&
+        (q.until === undefined || e.at < q.until),
     );
-    rows = q.afterId !== undefined ? rows.slice(0, q.limit) : rows.slice(-q.limit);
-    return rows.reverse();
+    return rows.slice(-q.limit).reverse();
   }
 
   beatHistory(id: string): number[] {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { UsageError } from '../errors.js';
 
 /** An error with an HTTP status whose message is safe to show to the client. */
 export class HttpError extends Error {
@@ -24,8 +25,9 @@ export interface ErrorBody {
  */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
+    // A UsageError from a shared validator (silences, config) is the client's mistake: 400.
+    const status = err instanceof UsageError ? 400 : (err.statusCode ?? 500);
+    if ((status >= 400 && status < 500) || err instanceof HttpError) {
       const message =
         (err as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
         err instanceof SyntaxError ||

@@ -11,7 +11,7 @@ export interface AppContext {
   notify: NotifyView | undefined;
   db: Db;
   now: () => number;
-  events: () => Promise<EventLog>;
+  events: EventLog;
   hub: LiveHub;
   beatHistory: (id: string) => number[];
   /** preHandler for write endpoints. */

@@ -58,7 +58,7 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     const q = req.query as Query;
     const eventLimit = intParam(q, 'events', { min: 0, max: 1000, fallback: 50 });
     const now = ctx.now();
-    const events = eventLimit > 0 ? (await ctx.events()).list({ limit: eventLimit, hostId: id }) : [];
+    const events = eventLimit > 0 ? ctx.events.list({ limit: eventLimit, hostId: id }) : [];
     const arrivals = ctx.beatHistory(id);
     return {
       ...hostJson(h, now),

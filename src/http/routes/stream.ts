@@ -20,7 +20,7 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
     } catch {
       throw new HttpError(400, 'bad Last-Event-ID: expected an event id from this stream');
     }
-    const events = await ctx.events();
+    const events = ctx.events;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

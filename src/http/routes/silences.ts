@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { parseSilenceRequest, silenceState } from '../../notify/silences.js';
+import type { Silence } from '../../notify/types.js';
+import { addSilence, getSilence, listSilences, removeSilence } from '../../store/silences.js';
+import { HttpError } from '../http-error.js';
+import { iso } from '../json.js';
+import { one } from '../params.js';
+import type { AppContext } from './context.js';
+
+/** A silence as the API shows it: ISO times and its state now. */
+export function silenceJson(s: Silence, now: number) {
+  return {
+    id: s.id,
+    hostGlob: s.hostGlob,
+    state: silenceState(s, now),
+    startsAt: iso(s.startsAt),
+    endsAt: iso(s.endsAt),
+    ...(s.cron !== undefined ? { cron: s.cron, durationMs: s.durationMs ?? null } : {}),
+    comment: s.comment,
+    createdBy: s.createdBy,
+    createdAt: iso(s.createdAt),
+    origin: s.origin,
+  };
+}
+
+function idParam(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw))
+    throw new HttpError(
+      400,
+      `silence id must be a positive integer, got ${JSON.stringify(raw.slice(0, 40))}`,
+    );
+  return Number(raw);
+}
+
+/**
+ * Silences: `GET /api/silences` (active and pending; `?all=1` adds expired ones),
+ * `GET /api/silences/:id`, `POST /api/silences` and `DELETE /api/silences/:id` (token).
+ */
+export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/silences', async (req) => {
+    const now = ctx.now();
+    const all = ['1', 'true', 'yes'].includes(one(req.query as Record<string, string>, 'all') ?? '');
+    return listSilences(ctx.db, all ? {} : { activeOrPendingAt: now }).map((s) => silenceJson(s, now));
+  });
+
+  app.get('/api/silences/:id', async (req) => {
+    const id = idParam((req.params as { id: string }).id);
+    const s = getSilence(ctx.db, id);
+    if (!s) throw new HttpError(404, `unknown silence ${id}`);
+    return silenceJson(s, ctx.now());
+  });
+
+  app.post('/api/silences', { preHandler: ctx.auth }, async (req, reply) => {
+    const now = ctx.now();
+    const input = parseSilenceRequest(req.body, now);
+    if (input.createdBy === undefined) input.createdBy = 'api';
+    const s = addSilence(ctx.db, input, now);
+    ctx.logger?.info({ silence: s.id, hostGlob: s.hostGlob }, 'silence added through the API');
+    reply.code(201).header('location', `/api/silences/${s.id}`);
+    return silenceJson(s, now);
+  });
+
+  app.delete('/api/silences/:id', { preHandler: ctx.auth }, async (req, reply) => {
+    const id = idParam((req.params as { id: string }).id);
+    const r = removeSilence(ctx.db, id);
+    if (!r.removed) {
+      if (r.reason === 'config')
+        throw new HttpError(409, `silence ${id} comes from the config file; remove it there and restart`);
+      throw new HttpError(404, `unknown silence ${id}`);
+    }
+    ctx.logger?.info({ silence: id }, 'silence removed through the API');
+    reply.code(204);
+    return reply.send();
+  });
+}
