@@ -2,12 +2,7 @@ import { z } from 'zod';
 import { duration } from '../config/zod.js';
 import { EVENT_TYPES } from '../monitor/types.js';
 import { parseCron } from './cron.js';
-
-/**
- * The notifier list. The item schema (discriminated on `type`) belongs to the notifiers'
- * registry; this placeholder keeps `name` and `type` checked until it lands.
- */
-const notifierItemSchema = z.looseObject({ name: z.string().min(1), type: z.string().min(1) });
+import { notifierListSchema } from './notifiers/index.js';
 
 const globList = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
@@ -96,7 +91,7 @@ export const watchdogSchema = z.strictObject({
  */
 export const notifyConfigShape = {
   /** Where notifications go; each item's keys depend on its `type` (docs/notifiers.md). */
-  notifiers: z.array(notifierItemSchema).default([]),
+  notifiers: notifierListSchema.default([]),
   /** Which events go to which notifiers; none = every event to every notifier. */
   routes: z.array(routeSchema).default([]),
   grouping: z
@@ -135,3 +130,4 @@ const notifyObject = z.object(notifyConfigShape);
 /** The notify part of the effective config. */
 export type NotifyConfig = z.output<typeof notifyObject>;
 export type RouteConfig = z.output<typeof routeSchema>;
+export type DependencyConfig = z.output<typeof dependencySchema>;

@@ -1,9 +1,24 @@
 import type pino from 'pino';
 import type { ThumpConfig } from '../config/schema.js';
+import { ConfigError, UsageError } from '../errors.js';
 import type { MonitorView } from '../monitor/types.js';
-import type { Db } from '../store/db.js';
+import { type Db, migrate } from '../store/db.js';
+import { lastEventId, listEvents, onEventsRecorded } from '../store/events.js';
+import { OutboxStore, outboxMigrations } from '../store/outbox.js';
+import { listSilences, replaceConfigSilences, silenceMigrations } from '../store/silences.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import type { NotifyView } from './types.js';
+import type { NotifyConfig } from './config.js';
+import { Dependencies } from './dependencies.js';
+import { toNotifyError } from './errors.js';
+import { createNotifier, testBatch } from './notifiers/index.js';
+import { Dispatcher } from './outbox.js';
+import { checkRoutes, Router } from './routes.js';
+import { type SilenceInput, SilenceMatcher } from './silences.js';
+import type { Notifier, NotifyView } from './types.js';
+import { Watchdog } from './watchdog.js';
+
+/** Every migration domain the pipeline owns (the monitor may also pass these to `openDb`). */
+export const notifyMigrations = [outboxMigrations, silenceMigrations];
 
 /** What `startNotifyPipeline` needs; the db must already be open. */
 export interface NotifyPipelineDeps {
@@ -12,24 +27,143 @@ export interface NotifyPipelineDeps {
   config: ThumpConfig;
   logger?: pino.Logger;
   clock?: Clock;
+  /** Ready-made notifiers instead of building them from `config.notifiers` (tests, benches). */
+  notifiers?: readonly Notifier[];
+  /** Jitter source for retry backoff (tests). */
+  random?: () => number;
 }
 
 /** The running pipeline: its view for the API and /metrics, and `stop()`. */
-export type NotifyPipeline = NotifyView & { stop(): Promise<void> };
+export type NotifyPipeline = NotifyView & {
+  stop(): Promise<void>;
+  /** Runs one dispatcher step now and waits for the sends it started (tests, benchmarks). */
+  flush(): Promise<void>;
+};
+
+/** Config silences as store inputs. */
+function configSilences(cfg: NotifyConfig): SilenceInput[] {
+  return cfg.silences.map((s) => {
+    const input: SilenceInput = { hostGlob: s.hosts, comment: s.comment, createdBy: 'thump.yaml' };
+    if (s.starts_at !== undefined) input.startsAt = Date.parse(s.starts_at);
+    else input.startsAt = 0;
+    input.endsAt = s.ends_at !== undefined ? Date.parse(s.ends_at) : null;
+    if (s.cron !== undefined) input.cron = s.cron;
+    if (s.duration !== undefined) input.durationMs = s.duration;
+    return input;
+  });
+}
+
+/** Catch-up page size when replaying events recorded while no pipeline was attached. */
+const CATCH_UP_PAGE = 1_000;
 
 /**
- * Starts the notification pipeline for a running monitor. (First version: no delivery yet;
- * the outbox dispatcher lands next.)
+ * Starts the notification pipeline for a running monitor: migrates its tables, mirrors
+ * config silences, builds the notifiers (a broken one stops start-up with a ConfigError),
+ * hooks into the event log's transactions (outbox rows are written atomically with the
+ * events), catches up on events recorded since the last run, and starts the dispatcher
+ * and the optional watchdog.
  */
 export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<NotifyPipeline> {
   const clock = deps.clock ?? systemClock;
-  void clock;
-  return {
-    notifiers: () => [],
-    test: async (name: string) => {
-      throw new Error(`no notifier named ${name}`);
+  const cfg = deps.config as unknown as NotifyConfig;
+  const { db, monitor } = deps;
+  const log = deps.logger?.child({ component: 'notify' });
+
+  const notifiers =
+    deps.notifiers ?? cfg.notifiers.map((n) => createNotifier(n, { clock, ...(log ? { logger: log } : {}) }));
+  const names = notifiers.map((n) => n.name);
+  const problems = checkRoutes(names, cfg.routes);
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+
+  migrate(db, notifyMigrations);
+  replaceConfigSilences(db, configSilences(cfg), clock.now());
+  const store = new OutboxStore(db);
+  const dispatcher = new Dispatcher({
+    store,
+    notifiers,
+    router: new Router(cfg.routes, names, cfg.alert_after),
+    dependencies: new Dependencies(cfg.dependencies),
+    world: {
+      host: (id) => monitor.host(id),
+      silences: () => new SilenceMatcher(listSilences(db, { activeOrPendingAt: clock.now() })),
     },
-    outboxDepth: () => 0,
-    stop: async () => {},
+    timing: {
+      groupWaitMs: cfg.grouping.group_wait,
+      repeatIntervalMs: cfg.grouping.repeat_interval,
+      maxListed: cfg.grouping.max_listed,
+      retryInitialMs: cfg.delivery.retry_initial,
+      retryMaxMs: cfg.delivery.retry_max,
+      retryDeadlineMs: cfg.delivery.retry_deadline,
+      attemptTimeoutMs: cfg.delivery.attempt_timeout,
+    },
+    clock,
+    logger: log,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+
+  // Catch up on events recorded without a pipeline attached (e.g. a crash between an
+  // event's commit and... nothing: rows are written in the event's transaction; this only
+  // covers events recorded while notifications were not configured or by older versions).
+  const cursor = store.cursor();
+  const last = lastEventId(db);
+  if (cursor === undefined) {
+    store.setCursor(last); // first run on this db: history is not news
+  } else {
+    let from = cursor;
+    while (from < last) {
+      const page = listEvents(db, {
+        afterId: from,
+        beforeId: from + CATCH_UP_PAGE + 1,
+        limit: CATCH_UP_PAGE,
+      });
+      const asc = page.reverse();
+      store.transaction(() => dispatcher.enqueue(asc));
+      from += CATCH_UP_PAGE;
+      store.setCursor(Math.min(from, last));
+    }
+  }
+  const unhook = onEventsRecorded(db, (_db, events) => dispatcher.enqueue(events));
+  dispatcher.start();
+
+  const watchdog = cfg.watchdog
+    ? new Watchdog({
+        url: cfg.watchdog.url,
+        intervalMs: cfg.watchdog.interval,
+        timeoutMs: cfg.watchdog.timeout,
+        method: cfg.watchdog.method,
+        clock,
+        logger: log,
+      })
+    : undefined;
+  watchdog?.start();
+  log?.info(
+    { notifiers: names, routes: cfg.routes.length, groupWaitMs: cfg.grouping.group_wait },
+    `notify pipeline started with ${names.length} notifier(s)`,
+  );
+
+  return {
+    notifiers: () => dispatcher.statusList(),
+    outboxDepth: () => store.depth(),
+    async test(name: string) {
+      const n = dispatcher.notifier(name);
+      if (!n) throw new UsageError(`no notifier named "${name}" (known: ${names.join(', ') || 'none'})`);
+      try {
+        await n.send(testBatch(name, clock.now()), AbortSignal.timeout(cfg.delivery.attempt_timeout));
+        dispatcher.noteTest(name);
+      } catch (err) {
+        const e = toNotifyError(err);
+        dispatcher.noteTest(name, e.message);
+        throw e;
+      }
+    },
+    async flush() {
+      dispatcher.step();
+      await dispatcher.idle();
+    },
+    async stop() {
+      unhook();
+      await watchdog?.stop();
+      await dispatcher.stop();
+    },
   };
 }
