@@ -1,12 +1,90 @@
 import type { Command } from 'commander';
-import { ThumpError } from '../errors.js';
+import { ResourceError, UsageError } from '../errors.js';
+import type { HostJson } from '../http/json.js';
+import { formatStatusTable } from '../http/status-table.js';
 
-/** Registers `thump status`. Placeholder until its owner lands the real command. */
+interface StatusOptions {
+  url?: string;
+  json?: boolean;
+  state?: string;
+  id?: string;
+  label?: string[];
+  timeout: string;
+}
+
+/** Default monitor address: `THUMP_URL`, else the monitor's default listen address. */
+export function defaultUrl(): string {
+  return process.env.THUMP_URL ?? 'http://127.0.0.1:8080';
+}
+
+/**
+ * Fetches `/api/hosts` from a running monitor. Unreachable monitor or server error:
+ * ResourceError (exit 1); a filter the API refuses (400): UsageError (exit 2).
+ */
+export async function fetchHosts(
+  base: string,
+  query: URLSearchParams,
+  timeoutMs: number,
+): Promise<HostJson[]> {
+  let url: URL;
+  try {
+    url = new URL(`/api/hosts?${query.toString()}`, base);
+  } catch {
+    throw new UsageError(`--url: expected a URL such as http://127.0.0.1:8080, got ${JSON.stringify(base)}`);
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/json' },
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    const why = cause === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause;
+    throw new ResourceError(
+      `cannot reach the monitor at ${url.origin} (${why}); is \`thump monitor\` running? pass --url or set THUMP_URL`,
+      { cause: err },
+    );
+  }
+  const body = (await res.json().catch(() => undefined)) as unknown;
+  if (!res.ok) {
+    const msg = (body as { error?: string } | undefined)?.error ?? `HTTP ${res.status}`;
+    if (res.status === 400) throw new UsageError(msg);
+    throw new ResourceError(`the monitor at ${url.origin} answered ${res.status}: ${msg}`);
+  }
+  if (!Array.isArray(body)) throw new ResourceError(`the monitor at ${url.origin} sent an unexpected answer`);
+  return body as HostJson[];
+}
+
+/** Registers `thump status`: the monitor's hosts as a table (or JSON). */
 export function register(program: Command): void {
   program
     .command('status')
-    .description('(not yet available)')
-    .action(() => {
-      throw new ThumpError('thump status is not available yet');
+    .description('show the hosts a running monitor knows, as a table or JSON')
+    .option('--url <url>', 'monitor HTTP address (default: $THUMP_URL or http://127.0.0.1:8080)')
+    .option('--json', 'print the hosts as a JSON array')
+    .option('--state <states>', 'only hosts in these states (comma-separated: up,down,left,flapping)')
+    .option('--id <glob>', 'only hosts whose id matches the glob (web-*)')
+    .option(
+      '--label <key=value>',
+      'only hosts with this label (repeatable)',
+      (v: string, acc: string[] = []) => [...acc, v],
+    )
+    .option('--timeout <ms>', 'give up after this many milliseconds', '5000')
+    .action(async (opts: StatusOptions) => {
+      const timeoutMs = Number(opts.timeout);
+      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+        throw new UsageError(`--timeout: expected milliseconds, got ${JSON.stringify(opts.timeout)}`);
+      const q = new URLSearchParams();
+      if (opts.state) q.set('state', opts.state);
+      if (opts.id) q.set('id', opts.id);
+      for (const l of opts.label ?? []) q.append('label', l);
+      const hosts = await fetchHosts(opts.url ?? defaultUrl(), q, timeoutMs);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(hosts, null, 2)}\n`);
+        return;
+      }
+      const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+      process.stdout.write(formatStatusTable(hosts, Date.now(), colour));
     });
 }

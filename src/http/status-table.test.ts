@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { FakeMonitor } from './fake-monitor.js';
+import { hostJson } from './json.js';
+import { formatStatusTable, humanDuration } from './status-table.js';
+
+describe('humanDuration', () => {
+  it.each([
+    [0, '0s'],
+    [59, '59s'],
+    [61, '1m 1s'],
+    [3600, '1h'],
+    [90_061, '1d 1h'],
+    [-1, '-'],
+  ])('%d s -> %s', (s, text) => {
+    expect(humanDuration(s)).toBe(text);
+  });
+});
+
+describe('formatStatusTable', () => {
+  it('prints aligned rows with state text, age, uptime, load, failing checks and a summary', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const m = new FakeMonitor();
+    m.setHost({ id: 'web-1', lastBeatAt: now - 3000, uptimeSeconds: 90_061 }, now);
+    m.setHost(
+      {
+        id: 'db-10',
+        state: 'down',
+        lastBeatAt: now - 125_000,
+        checks: [{ id: 'disk:/', severity: 2, text: 'full' }],
+      },
+      now,
+    );
+    const out = formatStatusTable(
+      m.hosts().map((h) => hostJson(h, now)),
+      now,
+    );
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^STATE\s+HOST\s+ADDRESS\s+LAST BEAT\s+UPTIME\s+LOAD\s+CHECKS$/);
+    expect(lines[1]).toMatch(/^up\s+web-1\s+127\.0\.0\.1:40000\s+3s ago\s+1d 1h\s+0\.10 0\.20 0\.30\s+ok$/);
+    expect(lines[2]).toMatch(/^down\s+db-10\s+.*2m 5s ago.*disk:\/:critical$/);
+    expect(lines[0]?.indexOf('HOST')).toBe(lines[1]?.indexOf('web-1'));
+    expect(out).toContain('2 hosts: 1 up, 1 down');
+    expect(formatStatusTable([], now)).toContain('no hosts');
+  });
+});

@@ -1,0 +1,152 @@
+import { type ClientRequest, request } from 'node:http';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildHttpApp } from './app.js';
+import { FakeMonitor } from './fake-monitor.js';
+
+interface Stream {
+  status: number;
+  text: () => string;
+  messages: () => { id?: string; event: string; data: unknown }[];
+  req: ClientRequest;
+  pause: () => void;
+}
+
+const open: Stream[] = [];
+
+function connect(url: string, headers: Record<string, string> = {}): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        text += d;
+      });
+      res.on('error', () => {});
+      const s: Stream = {
+        status: res.statusCode ?? 0,
+        text: () => text,
+        messages: () =>
+          text
+            .split('\n\n')
+            .filter((block) => block.includes('data: '))
+            .map((block) => {
+              const f: Record<string, string> = {};
+              for (const line of block.split('\n')) {
+                const i = line.indexOf(': ');
+                if (i > 0) f[line.slice(0, i)] = line.slice(i + 2);
+              }
+              return { id: f.id, event: f.event ?? 'message', data: JSON.parse(f.data ?? 'null') };
+            }),
+        req,
+        pause: () => res.pause(),
+      };
+      open.push(s);
+      resolve(s);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+let close: (() => Promise<unknown>) | undefined;
+
+afterEach(async () => {
+  for (const s of open.splice(0)) s.req.destroy();
+  await close?.();
+  close = undefined;
+});
+
+async function serve(monitor: FakeMonitor, sse = {}) {
+  const app = buildHttpApp(
+    { monitor, db: new Database(':memory:'), listen: { host: '127.0.0.1', port: 0 }, sse },
+    { events: monitor },
+  );
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  close = () => app.close();
+  const { port } = app.server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, app };
+}
+
+describe('GET /api/stream', () => {
+  it('pushes each event with its id and the host it is about', async () => {
+    const monitor = new FakeMonitor();
+    monitor.setHost({ id: 'web-1' });
+    const { url } = await serve(monitor);
+    const s = await connect(`${url}/api/stream`);
+    expect(s.status).toBe(200);
+    await until(() => s.text().includes('retry:'), 'the stream preamble');
+    monitor.setHost({ id: 'web-1', state: 'down' });
+    monitor.emit({ type: 'down', hostId: 'web-1', at: Date.now(), details: {} });
+    await until(() => s.messages().some((m) => m.event === 'event'), 'the event message');
+    const m = s.messages().find((x) => x.event === 'event');
+    expect(m?.id).toBe('1');
+    expect(m?.data).toMatchObject({
+      event: { id: 1, type: 'down', hostId: 'web-1' },
+      host: { state: 'down' },
+    });
+  });
+
+  it('replays events after Last-Event-ID before live ones', async () => {
+    const monitor = new FakeMonitor();
+    for (let i = 0; i < 4; i++) monitor.emit({ type: 'up', hostId: `h${i}`, at: Date.now(), details: {} });
+    const { url } = await serve(monitor);
+    const s = await connect(`${url}/api/stream`, { 'last-event-id': '2' });
+    await until(() => s.messages().length >= 2, 'two replayed events');
+    monitor.emit({ type: 'down', hostId: 'h0', at: Date.now(), details: {} });
+    await until(() => s.messages().length >= 3, 'the live event');
+    expect(s.messages().map((m) => m.id)).toEqual(['3', '4', '5']);
+  });
+
+  it('tells a client that missed too much to reload', async () => {
+    const monitor = new FakeMonitor();
+    for (let i = 0; i < 1005; i++) monitor.emit({ type: 'up', hostId: 'h', at: Date.now(), details: {} });
+    const { url } = await serve(monitor);
+    const s = await connect(`${url}/api/stream?lastEventId=1`);
+    await until(() => s.messages().length >= 1, 'the reset message');
+    expect(s.messages().map((m) => m.event)).toEqual(['reset']);
+  });
+
+  it('rejects a malformed Last-Event-ID with 400', async () => {
+    const { url } = await serve(new FakeMonitor());
+    const s = await connect(`${url}/api/stream`, { 'last-event-id': 'bogus' });
+    expect(s.status).toBe(400);
+  });
+
+  it('sends fresh beat data and keep-alive comments', async () => {
+    const monitor = new FakeMonitor();
+    monitor.setHost({ id: 'web-1', lastBeatAt: 1000 });
+    const { url } = await serve(monitor, { beatPeriodMs: 30, heartbeatMs: 60 });
+    const s = await connect(`${url}/api/stream`);
+    await until(() => s.text().includes('retry:'), 'the stream preamble');
+    monitor.setHost({ id: 'web-1', lastBeatAt: 2000, uptimeSeconds: 42 });
+    await until(() => s.messages().some((m) => m.event === 'beats'), 'a beats message');
+    const beats = s.messages().find((m) => m.event === 'beats')?.data as { rows: unknown[][] };
+    expect(beats.rows).toEqual([['web-1', 2000, 42, 0.1, 'up', 0]]);
+    await until(() => s.text().includes(': ping'), 'a keep-alive comment');
+  });
+
+  it('drops a client that stops reading instead of buffering without bound', async () => {
+    const monitor = new FakeMonitor();
+    const { url, app } = await serve(monitor, { maxBufferBytes: 64 * 1024 });
+    const s = await connect(`${url}/api/stream`);
+    s.pause();
+    const info = async () => (await app.inject({ url: '/api/info' })).json().sseClients as number;
+    await until(() => true, 'noop');
+    expect(await info()).toBe(1);
+    const big = 'x'.repeat(16 * 1024);
+    for (let i = 0; i < 4000 && (await info()) > 0; i++) {
+      monitor.emit({ type: 'check', hostId: 'h', at: Date.now(), details: { big } });
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(await info()).toBe(0);
+  });
+});
