@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Notifier } from '../types.js';
 import type { NotifierContext } from './define.js';
 import { discord } from './discord.js';
+import { email } from './email.js';
 import { gotify } from './gotify.js';
 import { ntfy } from './ntfy.js';
 import { pushbullet } from './pushbullet.js';
@@ -13,7 +14,7 @@ import { webhook } from './webhook.js';
  * Every notifier type, one line each. Adding a notifier = one file that exports a
  * `defineNotifier({...})`, one line here, one test running the conformance suite.
  */
-const definitions = [webhook, slack, discord, ntfy, pushbullet, gotify, telegram] as const;
+const definitions = [webhook, slack, discord, ntfy, pushbullet, gotify, telegram, email] as const;
 
 type Definition = (typeof definitions)[number];
 type SchemasOf<T extends readonly unknown[]> = {
