@@ -162,7 +162,8 @@ export function build<S extends z.ZodType>(
     return { kind: 'default' };
   };
 
-  issues.push(...pairIssues(data, [], originOf));
+  const pairs = pairIssues(data, [], originOf);
+  issues.push(...pairs);
 
   let result: z.ZodSafeParseResult<z.output<S>>;
   try {
@@ -183,7 +184,15 @@ export function build<S extends z.ZodType>(
     );
   }
   if (!result.success) {
-    issues.push(...toConfigIssues(result.error.issues, { schema, input: data, originOf }));
+    // An area may check its own `x` & `x_file` pair too; say it once.
+    const said = (i: ConfigIssue) =>
+      pairs.some((p) => {
+        const base = p.path.slice(p.path.lastIndexOf('.') + 1);
+        return i.message.includes(`${base} & ${base}_file`);
+      });
+    issues.push(
+      ...toConfigIssues(result.error.issues, { schema, input: data, originOf }).filter((i) => !said(i)),
+    );
   }
   if (issues.length > 0 || !result.success) {
     throw new ConfigIssuesError(
@@ -218,7 +227,7 @@ function setAt(data: unknown, path: Path, value: unknown): void {
 
 function yamlScalar(raw: string): unknown {
   try {
-    const v: unknown = parseYamlValue(raw);
+    const v: unknown = parseYamlValue(raw, { logLevel: 'silent' });
     const flow = /^\s*[[{]/.test(raw);
     if (v === null || v === undefined) return raw;
     if (typeof v === 'object' && !flow) return raw;

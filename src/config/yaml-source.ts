@@ -18,15 +18,19 @@ const MAX_ALIASES = 100;
  */
 export function parseYaml(text: string, source: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel silent: the yaml package would otherwise print warnings to stderr itself.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
   const pos = (offset: number): SourcePosition => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  if (doc.errors.length > 0) {
-    const issues: ConfigIssue[] = doc.errors.map((e) => ({
+  // Warnings (an unknown `!tag`, a mapping used as a key) mean the file does not say what
+  // its author thinks: for a config, they are errors too.
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    const issues: ConfigIssue[] = problems.map((e) => ({
       path: '',
-      message: `YAML syntax error: ${firstLine(e.message)}`,
+      message: `YAML ${e.name === 'YAMLWarning' ? 'error' : 'syntax error'}: ${firstLine(e.message)}`,
       origin: { kind: 'file', file: source, position: pos(e.pos[0]) },
     }));
     throw new ConfigIssuesError(issues);

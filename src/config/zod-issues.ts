@@ -76,6 +76,13 @@ export function toConfigIssues(zodIssues: readonly z.core.$ZodIssue[], ctx: Issu
     for (const issue of issues) {
       const path = [...base, ...issue.path];
       const given = valueAt(ctx.input, path);
+      if (isCustomMessage(issue) && issue.code !== 'unrecognized_keys' && issue.code !== 'invalid_union') {
+        // The area wrote its own message (e.g. "expected an http(s) URL"): keep it.
+        const msg = lowerFirst(issue.message);
+        const shown = given === undefined || /\bgot\b/.test(msg) ? '' : `, got ${describeValue(given, path)}`;
+        push(path, `${msg}${shown}`);
+        continue;
+      }
       switch (issue.code) {
         case 'unrecognized_keys': {
           const known = keysAt(ctx.schema, path, ctx.input);
@@ -159,6 +166,13 @@ export function toConfigIssues(zodIssues: readonly z.core.$ZodIssue[], ctx: Issu
   };
   visit(zodIssues, []);
   return out;
+}
+
+const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized|Expected|Number must|String must)/;
+
+/** zod's own messages are generic; anything else was written by the schema's author. */
+function isCustomMessage(issue: z.core.$ZodIssue): boolean {
+  return issue.code !== 'custom' && !ZOD_DEFAULT.test(issue.message);
 }
 
 function depth(issues: readonly z.core.$ZodIssue[]): number {
