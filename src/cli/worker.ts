@@ -1,12 +1,153 @@
 import type { Command } from 'commander';
-import { ThumpError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { createProbeOptions, type HostKeyMode, probeHost } from '../sweep/index.js';
+import {
+  DEFAULT_LOCK_DURATION_MS,
+  DEFAULT_MAX_STALLED_COUNT,
+  DEFAULT_STALLED_INTERVAL_MS,
+  redactRedisUrl,
+  runWorker,
+} from '../sweep/queue/index.js';
+import { parseDuration } from '../util/duration.js';
 
-/** Registers `thump worker`. Placeholder until its owner lands the real command. */
+interface WorkerFlags {
+  redis?: string;
+  concurrency: string;
+  identity: string[];
+  knownHosts?: string;
+  acceptNew?: boolean;
+  insecureIgnoreHostKeys?: boolean;
+  connectTimeout: string;
+  timeout: string;
+  name?: string;
+  lockDuration: string;
+  stalledInterval: string;
+  maxStalledCount: string;
+  verbose?: boolean;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+function positiveInt(text: string, flag: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${flag}: "${text}" must be an integer >= ${min}`);
+  return n;
+}
+
+/**
+ * Registers `thump worker`: one member of a distributed sweep. It takes host jobs from
+ * the BullMQ queue in Redis (any producer, any sweep), probes them over ssh with its own
+ * keys and known_hosts, and records each result once. Runs until SIGTERM/SIGINT: the
+ * first finishes the probes in flight, a second leaves them to other workers.
+ */
 export function register(program: Command): void {
   program
     .command('worker')
-    .description('(not yet available)')
-    .action(() => {
-      throw new ThumpError('thump worker is not available yet');
+    .description('take hosts of distributed sweeps from Redis (thump sweep --redis) and probe them over ssh')
+    .option(
+      '--redis <url>',
+      'redis:// or rediss:// URL (default: $THUMP_REDIS_URL, which keeps a password out of ps)',
+    )
+    .option('--concurrency <n>', 'hosts probed at the same time by this worker', '100')
+    .option(
+      '-i, --identity <file>',
+      'private key file (repeatable; default: ssh-agent, then ~/.ssh/id_*)',
+      collect,
+      [],
+    )
+    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
+    .option('--accept-new', 'trust hosts seen for the first time and append them to known_hosts')
+    .option('--insecure-ignore-host-keys', 'do not check host keys at all (warns)')
+    .option('--connect-timeout <duration>', 'TCP + SSH handshake limit when the sweep sets none', '10s')
+    .option('--timeout <duration>', 'whole-exchange limit per host when the sweep sets none', '30s')
+    .option('--name <name>', 'worker name in Redis (default hostname-pid)')
+    .option(
+      '--lock-duration <duration>',
+      'a job whose worker stops renewing its lock this long is retried elsewhere',
+      `${DEFAULT_LOCK_DURATION_MS / 1000}s`,
+    )
+    .option(
+      '--stalled-interval <duration>',
+      'how often this worker looks for jobs of dead workers',
+      `${DEFAULT_STALLED_INTERVAL_MS / 1000}s`,
+    )
+    .option(
+      '--max-stalled-count <n>',
+      'times a host may be recovered from dead workers before it is reported as failed',
+      String(DEFAULT_MAX_STALLED_COUNT),
+    )
+    .option('-v, --verbose', 'one line per host on stderr')
+    .action(async (flags: WorkerFlags) => {
+      const redisUrl = flags.redis ?? process.env.THUMP_REDIS_URL;
+      if (!redisUrl) throw new UsageError('--redis URL (or THUMP_REDIS_URL) is required');
+      const concurrency = positiveInt(flags.concurrency, '--concurrency');
+      if (flags.acceptNew && flags.insecureIgnoreHostKeys) {
+        throw new UsageError('--accept-new and --insecure-ignore-host-keys exclude each other');
+      }
+      const hostKeyMode: HostKeyMode = flags.insecureIgnoreHostKeys
+        ? 'ignore'
+        : flags.acceptNew
+          ? 'accept-new'
+          : 'strict';
+      if (hostKeyMode === 'ignore') {
+        process.stderr.write('thump: warning: host keys are not checked (--insecure-ignore-host-keys)\n');
+      }
+      const base = createProbeOptions({
+        identityFiles: flags.identity,
+        hostKeyMode,
+        ...(flags.knownHosts === undefined ? {} : { knownHostsFile: flags.knownHosts }),
+        connectTimeoutMs: parseDuration(flags.connectTimeout, '--connect-timeout'),
+        timeoutMs: parseDuration(flags.timeout, '--timeout'),
+      });
+      const handle = await runWorker({
+        redisUrl,
+        concurrency,
+        ...(flags.name === undefined ? {} : { name: flags.name }),
+        lockDurationMs: parseDuration(flags.lockDuration, '--lock-duration'),
+        stalledIntervalMs: parseDuration(flags.stalledInterval, '--stalled-interval'),
+        maxStalledCount: positiveInt(flags.maxStalledCount, '--max-stalled-count', 0),
+        probe: (target, t) =>
+          probeHost(target, {
+            ...base,
+            connectTimeoutMs: t.connectTimeoutMs ?? base.connectTimeoutMs,
+            timeoutMs: t.timeoutMs ?? base.timeoutMs,
+          }),
+        onJob: flags.verbose
+          ? (e) => {
+              const what =
+                e.result === undefined
+                  ? ''
+                  : e.result.status === 'ok'
+                    ? ' ok'
+                    : ` ${e.result.errorClass}: ${e.result.message}`;
+              process.stderr.write(`${e.sweepId} ${e.spec} ${e.outcome}${what}\n`);
+            }
+          : undefined,
+        onError: (err) => process.stderr.write(`thump worker: ${err.message}\n`),
+      });
+      process.stderr.write(
+        `thump worker ${handle.name}: waiting for hosts on ${redactRedisUrl(redisUrl)} (concurrency ${concurrency})\n`,
+      );
+      await new Promise<void>((resolve) => {
+        let signals = 0;
+        const onSignal = (sig: NodeJS.Signals) => {
+          signals++;
+          const force = signals > 1;
+          process.stderr.write(
+            force
+              ? `thump worker: ${sig} again, leaving hosts in flight to other workers\n`
+              : `thump worker: ${sig}, finishing hosts in flight (send again to stop now)\n`,
+          );
+          void handle.close(force).then(() => {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+            resolve();
+          });
+        };
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+      });
+      process.stderr.write(`thump worker ${handle.name}: stopped after ${handle.probed()} hosts\n`);
     });
 }

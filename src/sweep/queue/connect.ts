@@ -50,7 +50,9 @@ export async function connectRedis(url: string, opts: ConnectOptions = {}): Prom
     everReady = true;
     return client;
   } catch (err) {
-    client.disconnect();
+    // After a failed first connect ioredis has already ended the client; disconnect()
+    // then would arm a 2 s timer on the dead socket and hold the process open.
+    if (client.status !== 'end') client.disconnect();
     const why = describe(err, lastError);
     throw new ResourceError(`cannot reach Redis at ${redactRedisUrl(url)}: ${why}`, { cause: err });
   } finally {

@@ -1,0 +1,157 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDistributedSweep } from '../src/sweep/queue/index.js';
+import type { SweepResult, SweepTarget } from '../src/sweep/types.js';
+import { freeTcpPort, type Proc, spawnThump, tempDir, waitFor } from './support/proc.js';
+import { type RedisServer, startRedis } from './support/redis.js';
+import { type Sshd, startSshd } from './support/sshd.js';
+import { type BadServer, startBadServer } from './support/sweep-bad-servers.js';
+
+// Real redis-server, two real sshd (32 loopback hosts), six endpoints that accept TCP and
+// never speak (they hold a worker's job for the whole timeout), and real `thump worker`
+// processes from the built CLI. One worker is SIGKILLed while it holds jobs.
+
+let redis: RedisServer;
+const sshds: Sshd[] = [];
+const silent: BadServer[] = [];
+const procs: Proc[] = [];
+const tmp = tempDir('thump-queue-e2e-');
+let knownHosts = '';
+
+beforeAll(async () => {
+  redis = await startRedis();
+  for (let i = 0; i < 2; i++) sshds.push(await startSshd({ addresses: 16 }));
+  for (let i = 0; i < 6; i++) silent.push(await startBadServer('silent'));
+  knownHosts = join(tmp.path, 'known_hosts');
+  writeFileSync(knownHosts, sshds.map((s) => readFileSync(s.knownHostsPath, 'utf8')).join(''));
+});
+afterAll(async () => {
+  await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+  await Promise.all(silent.map((s) => s.close()));
+  await Promise.all(sshds.map((s) => s.stop()));
+  await redis?.stop();
+  tmp.cleanup();
+});
+
+function worker(name: string, extra: string[] = []): Proc {
+  const p = spawnThump([
+    'worker',
+    '--redis',
+    redis.url,
+    '--name',
+    name,
+    '--concurrency',
+    '4',
+    ...sshds.flatMap((s) => ['-i', s.clientKeyPath]),
+    '--known-hosts',
+    knownHosts,
+    // Fast recovery for the test: a dead worker's jobs are back within ~4 s + 1 s.
+    '--lock-duration',
+    '4s',
+    '--stalled-interval',
+    '1s',
+    '--verbose',
+    ...extra,
+  ]);
+  procs.push(p);
+  return p;
+}
+
+describe('thump worker processes on a real Redis and sshd', () => {
+  it('finishes every host exactly once after one of two workers is SIGKILLed mid-sweep', async () => {
+    const user = sshds[0]!.user;
+    const silentTargets: SweepTarget[] = silent.map((s) => ({
+      spec: `${user}@127.0.0.1:${s.port}`,
+      host: '127.0.0.1',
+      port: s.port,
+      user,
+    }));
+    const sshTargets: SweepTarget[] = sshds.flatMap((s) =>
+      s.hosts.map((h) => ({ spec: `${user}@${h}:${s.port}`, host: h, port: s.port, user })),
+    );
+    // Silent hosts first: the first worker takes them (FIFO) and holds them when it dies.
+    const all = [...silentTargets, ...sshTargets];
+
+    const a = worker('doomed');
+    await waitFor(() => a.stderr().includes('waiting for hosts'), 'worker A to connect', 30_000);
+    const got: SweepResult[] = [];
+    const sweep = runDistributedSweep({
+      redisUrl: redis.url,
+      targets: all,
+      connectTimeoutMs: 8000,
+      timeoutMs: 8000,
+      onResult: (r) => {
+        got.push(r);
+      },
+    });
+    const conn = new Redis(redis.url);
+    const queue = new Queue('sweep', { connection: conn, prefix: 'thump' });
+    try {
+      const heldByA = async () =>
+        (await queue.getActive())
+          .filter((j) => j.processedBy === 'doomed')
+          .map((j) => (j.data as { target: SweepTarget }).target.spec);
+      await waitFor(async () => (await heldByA()).length >= 2, 'worker A to hold jobs', 30_000);
+      const b = worker('rescuer');
+      await waitFor(() => / recorded/.test(b.stderr()), 'worker B to record a result', 30_000);
+      const held = await heldByA();
+      expect(held.length).toBeGreaterThan(0);
+      a.child.kill('SIGKILL');
+      expect(await a.exited).toBe('SIGKILL');
+
+      const summary = await sweep;
+      expect(summary).toMatchObject({ total: all.length, complete: true });
+      // Exactly once: one result per spec, no spec missing, none repeated.
+      const specs = got.map((r) => r.target);
+      expect(specs.length).toBe(all.length);
+      expect([...specs].sort()).toEqual(all.map((t) => t.spec).sort());
+      // Real answers from sshd, precise failures from the silent endpoints.
+      const local = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+      const silentSpecs = new Set(silentTargets.map((t) => t.spec));
+      for (const r of got) {
+        if (silentSpecs.has(r.target)) {
+          expect(r.status === 'error' && r.errorClass, JSON.stringify(r)).toBe('timeout');
+        } else {
+          expect(r.status, JSON.stringify(r)).toBe('ok');
+          if (r.status === 'ok') expect(Math.abs(r.uptimeSeconds - local)).toBeLessThan(120);
+        }
+      }
+      // The jobs A held when it died were done by B.
+      for (const spec of held) expect(b.stderr()).toContain(`${spec} recorded`);
+      expect(await queue.getJobCounts('wait', 'active', 'delayed', 'failed')).toEqual({
+        wait: 0,
+        active: 0,
+        delayed: 0,
+        failed: 0,
+      });
+      // A graceful stop of the survivor exits 0.
+      expect(await b.stop('SIGTERM', 15_000)).toBe(0);
+    } finally {
+      await queue.close();
+      conn.disconnect();
+    }
+  }, 120_000);
+
+  it('exits 1 within a bounded time naming Redis but not its password when Redis is down', async () => {
+    const port = await freeTcpPort();
+    const started = Date.now();
+    const p = spawnThump(['worker', '--redis', `redis://:pa55word@127.0.0.1:${port}`]);
+    procs.push(p);
+    expect(await p.exited).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(p.stderr()).toContain(
+      `thump: cannot reach Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED`,
+    );
+    expect(p.stderr()).not.toContain('pa55word');
+  });
+
+  it('takes the Redis URL from THUMP_REDIS_URL and rejects a bad one as a usage error', async () => {
+    const p = spawnThump(['worker'], { THUMP_REDIS_URL: 'http://nope' });
+    procs.push(p);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toContain('--redis: expected a redis:// or rediss:// URL');
+  });
+});
