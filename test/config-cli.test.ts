@@ -34,6 +34,7 @@ http:
 
 describe.concurrent('thump check-config', () => {
   it('exits 0 and prints the effective config with secrets redacted', async () => {
+    // An empty THUMP_* value counts as unset (shells and compose files produce them).
     const r = await thump(['check-config', file('valid.yaml', VALID)], {
       THUMP_GROUPING__REPEAT_INTERVAL: '',
     });
