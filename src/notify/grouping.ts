@@ -89,6 +89,8 @@ export interface GroupPlan {
   /** Alerts this notifier is now told about (open them), and those now resolved (close them). */
   open: Array<{ hostId: string; key: string; eventId: number }>;
   close: Array<{ hostId: string; key: string }>;
+  /** Rows whose event is sent with extra details (a parent's `dependents`). */
+  rewrites: Array<{ rowId: number; event: HostEvent }>;
 }
 
 const k = (hostId: string, key: string) => `${hostId}\u0000${key}`;
@@ -105,7 +107,7 @@ const k = (hostId: string, key: string) => `${hostId}\u0000${key}`;
  * - reminders go out only while the problem is still open, failing, and not silenced.
  */
 export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): GroupPlan {
-  const plan: GroupPlan = { suppressed: [], batches: [], open: [], close: [] };
+  const plan: GroupPlan = { suppressed: [], batches: [], open: [], close: [], rewrites: [] };
   const sorted = [...items].sort((a, b) => a.event.id - b.event.id || a.reminder - b.reminder);
   const included = new Map<number, OutboxItem>(); // rowId -> item
   const openNow = new Map<string, { item?: OutboxItem; previously: boolean }>();
@@ -214,7 +216,10 @@ export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): Group
   if (alerts.length > 0) {
     const withDependents = alerts.map((i) => {
       const kids = i.event.type === 'down' ? dependents.get(i.event.hostId) : undefined;
-      return kids ? { ...i.event, details: { ...i.event.details, dependents: kids } } : i.event;
+      if (!kids) return i.event;
+      const event = { ...i.event, details: { ...i.event.details, dependents: kids } };
+      plan.rewrites.push({ rowId: i.rowId, event });
+      return event;
     });
     // Children whose parent's own `down` is not in this batch still get one summary line.
     const extra = [...dependents].filter(

@@ -169,6 +169,7 @@ function prepareAll(db: Db) {
                         WHERE notifier = ? AND host_id = ? AND key = ?`),
     eventJson: p(`SELECT event_json FROM notify_outbox WHERE event_id = ? AND notifier = ? AND reminder = 0`),
     alertsOf: p('SELECT * FROM notify_alerts WHERE notifier = ?'),
+    rewrite: p('UPDATE notify_outbox SET event_json = ? WHERE id = ?'),
     pruneRows: p(
       `DELETE FROM notify_outbox WHERE state IN ('sent', 'suppressed', 'failed') AND created_at < ?`,
     ),
@@ -217,6 +218,11 @@ export class OutboxStore {
 
   suppress(rowId: number, reason: string): void {
     this.s.suppress.run(reason, rowId);
+  }
+
+  /** Replaces the event a row will send (e.g. a parent's `down` with its dependents listed). */
+  rewriteEvent(rowId: number, event: HostEvent): void {
+    this.s.rewrite.run(JSON.stringify(event), rowId);
   }
 
   /** Forms a batch from rows; returns its id (`<notifier>-<seq>`, stable across retries). */
