@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Notifier } from '../types.js';
+import { alertmanager } from './alertmanager.js';
 import type { NotifierContext } from './define.js';
 import { discord } from './discord.js';
 import { email } from './email.js';
@@ -14,7 +15,17 @@ import { webhook } from './webhook.js';
  * Every notifier type, one line each. Adding a notifier = one file that exports a
  * `defineNotifier({...})`, one line here, one test running the conformance suite.
  */
-const definitions = [webhook, slack, discord, ntfy, pushbullet, gotify, telegram, email] as const;
+const definitions = [
+  webhook,
+  slack,
+  discord,
+  ntfy,
+  pushbullet,
+  gotify,
+  telegram,
+  email,
+  alertmanager,
+] as const;
 
 type Definition = (typeof definitions)[number];
 type SchemasOf<T extends readonly unknown[]> = {
