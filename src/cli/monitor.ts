@@ -1,12 +1,68 @@
 import type { Command } from 'commander';
-import { ThumpError } from '../errors.js';
+import { formatConfig, loadConfig, redactConfig } from '../config/index.js';
+import { DEFAULT_UDP_PORT } from '../monitor/config.js';
+import { createLogger } from '../monitor/log.js';
+import { runMonitor, untilSignal } from '../monitor/run.js';
 
-/** Registers `thump monitor`. Placeholder until its owner lands the real command. */
+interface MonitorFlags {
+  udp?: string[];
+  multicast?: string[];
+  http?: string;
+  db?: string;
+  secretFile?: string;
+  legacy?: boolean;
+  timeout?: string;
+  config?: string;
+  printConfig?: boolean;
+  logFormat?: 'auto' | 'pretty' | 'json';
+}
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+/**
+ * Registers `thump monitor`: receives authenticated UDP beats, detects flatlines within a
+ * fraction of a second of each host's deadline, records events in SQLite, notifies, and
+ * serves the HTTP API. Flags override thump.yaml (`--config`) and `THUMP_*` variables.
+ */
 export function register(program: Command): void {
   program
     .command('monitor')
-    .description('(not yet available)')
-    .action(() => {
-      throw new ThumpError('thump monitor is not available yet');
+    .description('receive heartbeats, detect dead hosts, record and notify events, serve the API')
+    .option(
+      '--udp <[addr:]port>',
+      `UDP listen address, repeatable; [::]:PORT for IPv6 (default ${DEFAULT_UDP_PORT} on all IPv4 addresses)`,
+      collect,
+    )
+    .option('--multicast <group>', 'join an IPv4/IPv6 multicast group, repeatable', collect)
+    .option('--http <addr:port>', 'HTTP API listen address, or "off" (default 127.0.0.1:8080)')
+    .option('--db <file>', 'SQLite database file (default ./data/thump.db)')
+    .option('--secret-file <file>', 'shared secret file (or THUMP_SECRET); one secret per line')
+    .option('--legacy', 'also accept unauthenticated PyHeartBeat "Thump!"/"PyHB" datagrams')
+    .option('--timeout <duration>', 'fixed timeout for every host (default: 3 x its announced interval)')
+    .option('--config <file>', 'thump.yaml (default: THUMP_CONFIG, else none)')
+    .option('--print-config', 'print the effective configuration (secrets redacted) and exit')
+    .option('--log-format <format>', 'auto (pretty on a terminal, JSON otherwise), pretty or json', 'auto')
+    .action(async (flags: MonitorFlags) => {
+      const cfg = loadConfig({
+        ...(flags.config !== undefined ? { path: flags.config } : {}),
+        overrides: {
+          monitor: {
+            udp: flags.udp,
+            multicast: flags.multicast,
+            db_path: flags.db,
+            secret_file: flags.secretFile,
+            legacy: flags.legacy,
+            timeout: flags.timeout,
+          },
+          http: { listen: flags.http },
+        },
+      });
+      if (flags.printConfig) {
+        process.stdout.write(formatConfig(redactConfig(cfg)));
+        return;
+      }
+      const logger = createLogger({ format: flags.logFormat ?? 'auto' });
+      const running = await runMonitor(cfg, { logger, info: { command: 'monitor' } });
+      await untilSignal(running, logger);
     });
 }

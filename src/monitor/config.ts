@@ -1,10 +1,72 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { duration } from '../config/zod.js';
+
+/** Default UDP port, the classic PyHeartBeat port. */
+export const DEFAULT_UDP_PORT = 43278;
 
 /**
- * The top-level thump.yaml keys owned by src/monitor/ (snake_case, strict objects,
- * defaults declared here and nowhere else). Spread into the whole schema by
- * src/config/schema.ts, so this area decides its own key names and nesting.
+ * The `monitor:` section of thump.yaml (owned by src/monitor/). snake_case, strict, defaults
+ * declared here and nowhere else. CLI flags (`--udp`, `--db`, `--secret-file`, `--legacy`)
+ * override these keys.
  */
 export const monitorConfigShape = {
-  // e.g. monitor: z.strictObject({...}).prefault({})
+  monitor: z
+    .strictObject({
+      /**
+       * UDP listen addresses: `PORT`, `ADDR:PORT` or `[V6ADDR]:PORT`. A bare port listens on
+       * every IPv4 address (add `[::]:PORT` for IPv6).
+       */
+      udp: z
+        .array(z.string())
+        .min(1, 'expected at least one UDP listen address')
+        .default([String(DEFAULT_UDP_PORT)]),
+      /** Multicast groups to join on the matching-family sockets (IPv4 or IPv6). */
+      multicast: z.array(z.string()).default([]),
+      /** Socket receive buffer in bytes (the kernel may cap it at net.core.rmem_max). */
+      recv_buffer_bytes: z
+        .number()
+        .int()
+        .min(65_536)
+        .default(8 * 1024 * 1024),
+      /** SQLite database file; relative to the config file's folder. */
+      db_path: z.string().default('./data/thump.db'),
+      /** Shared secret file (one secret per line; several lines during a rotation). */
+      secret_file: z.string().optional(),
+      /** Also accept the unauthenticated PyHeartBeat payloads `Thump!`/`PyHB` (identity = source IP). */
+      legacy: z.boolean().default(false),
+      /** Interval assumed for legacy senders (PyHeartBeat beats every 10 s). */
+      legacy_interval: duration().default(10_000),
+      /** A host is down after this many of its announced intervals without a valid beat. */
+      timeout_multiplier: z.number().positive().max(1000).default(3),
+      /** Fixed timeout for every host, overriding `timeout_multiplier`. */
+      timeout: duration().optional(),
+      /** Freshness window for beat timestamps (against replays); wider tolerates worse clocks. */
+      max_clock_skew: duration().default(300_000),
+      /** How often changed host rows are written to the database (events are written at once). */
+      flush_interval: duration().default(1_000),
+      /** Detector slot: deadlines are noticed at most this late plus timer latency. */
+      detector_slot: duration().default(50),
+      flapping: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** Flapping starts above this weighted state-change percentage (Icinga 2: 30). */
+          high: z.number().min(0).max(100).default(30),
+          /** Flapping stops below this percentage (Icinga 2: 25). */
+          low: z.number().min(0).max(100).default(25),
+        })
+        .refine((f) => f.low <= f.high, { message: 'expected low <= high' })
+        .prefault({}),
+      partition: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** Only suspect the monitor's own network when at least this many hosts are up. */
+          min_hosts: z.number().int().min(2).default(4),
+          /** ...and nothing at all was heard for this many of the overdue host's intervals. */
+          silence_intervals: z.number().positive().default(2),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 } satisfies z.ZodRawShape;
+
+export type MonitorConfig = z.output<(typeof monitorConfigShape)['monitor']>;

@@ -118,7 +118,7 @@ export class MonitorCore {
       }
       if (boot !== b.bootId) r.bootIds[i] = b.bootId;
     } else {
-      i = this.addHost(b.hostId, 'agent', now);
+      i = this.addHost(b.hostId, 'agent', now, ip, port);
       r.bootIds[i] = b.bootId;
     }
     r.seq[i] = b.seq;
@@ -148,7 +148,7 @@ export class MonitorCore {
   /** Applies an unauthenticated legacy `Thump!`/`PyHB` datagram: the source IP is the id. */
   legacyBeat(ip: string, port: number, now: number): void {
     let i = this.reg.find(ip);
-    if (i < 0) i = this.addHost(ip, 'legacy', now);
+    if (i < 0) i = this.addHost(ip, 'legacy', now, ip, port);
     this.accept(i, ip, port, this.opts.legacyIntervalMs, false, now);
   }
 
@@ -157,10 +157,10 @@ export class MonitorCore {
     return 'replay';
   }
 
-  private addHost(id: string, source: HostSource, now: number): number {
+  private addHost(id: string, source: HostSource, now: number, ip: string, port: number): number {
     const i = this.reg.add(id, source, now);
     this.dirty.push(i);
-    this.emit('new', id, now, {});
+    this.emit('new', id, now, { source, address: ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}` });
     return i;
   }
 
@@ -361,6 +361,11 @@ export class MonitorCore {
     this.dirty = n === this.dirty.length ? [] : this.dirty.slice(n);
     for (const i of out) this.reg.flags[i] = (this.reg.flags[i] as number) & ~F_DIRTY;
     return out;
+  }
+
+  /** Marks hosts changed again (a flush that failed). */
+  requeueDirty(idx: readonly number[]): void {
+    for (const i of idx) this.markDirty(i);
   }
 
   /** Number of hosts waiting to be flushed. */

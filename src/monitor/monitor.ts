@@ -1,0 +1,230 @@
+import type pino from 'pino';
+import type { Keyring } from '../protocol/index.js';
+import type { Db } from '../store/db.js';
+import { recordEvents } from '../store/events.js';
+import { loadHosts, type StoredHost, upsertHosts } from '../store/hosts.js';
+import type { Clock } from '../util/clock.js';
+import { type CoreOptions, MonitorCore } from './core.js';
+import { createIngest, type RejectSummary } from './ingest.js';
+import { describeEvent, eventLevel } from './log.js';
+import { type UdpListen, UdpReceiver } from './receiver.js';
+import type { HistogramSnapshot, HostEvent, HostView, MonitorStats, MonitorView, NewEvent } from './types.js';
+
+/**
+ * Deadlines need a clock that never steps: wall time at start-up advanced by the monotonic
+ * clock, so an NTP step cannot make every host look overdue at once.
+ */
+export const monotonicWallClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+};
+
+export interface MonitorOptions {
+  db: Db;
+  keyring: Keyring;
+  listen: readonly UdpListen[];
+  multicast?: readonly string[];
+  recvBufferBytes?: number;
+  legacy?: boolean;
+  maxSkewMs?: number;
+  /** How often changed host rows are written (events are written at once). */
+  flushIntervalMs?: number;
+  /** Most host rows written per flush; the rest wait for the next one. */
+  flushMaxRows?: number;
+  core?: Partial<CoreOptions>;
+  logger: pino.Logger;
+  clock?: Clock;
+}
+
+/**
+ * The running monitor: UDP receiver -> ingest -> core; a timer that advances the detector at
+ * every slot; events recorded in SQLite at once (in the same transaction as the affected
+ * hosts' rows and the notify pipeline's outbox rows), then logged and published to
+ * subscribers; other host changes flushed in batches. Implements {@link MonitorView}.
+ */
+export class Monitor implements MonitorView {
+  readonly core: MonitorCore;
+  private readonly receiver: UdpReceiver;
+  private readonly clock: Clock;
+  private readonly log: pino.Logger;
+  private readonly listeners = new Set<(e: HostEvent) => void>();
+  private readonly ingest: ReturnType<typeof createIngest>;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private persistScheduled = false;
+  private unsaved: NewEvent[] = [];
+  private running = false;
+
+  constructor(private readonly opts: MonitorOptions) {
+    this.clock = opts.clock ?? monotonicWallClock;
+    this.log = opts.logger;
+    this.core = new MonitorCore(opts.core);
+    this.ingest = createIngest(this.core, {
+      keyring: opts.keyring,
+      legacy: opts.legacy ?? false,
+      maxSkewMs: opts.maxSkewMs ?? 300_000,
+      warn: (s) => this.warnRejected(s),
+    });
+    this.receiver = new UdpReceiver({
+      listen: opts.listen,
+      multicast: opts.multicast ?? [],
+      ...(opts.recvBufferBytes !== undefined ? { recvBufferBytes: opts.recvBufferBytes } : {}),
+      onMessage: (msg, ip, port) => {
+        this.ingest.ingest(msg, ip, port, this.clock.now());
+        this.schedulePersist();
+      },
+      onError: (err) => this.log.error({ err: err.message }, 'UDP socket error'),
+    });
+  }
+
+  /** Addresses actually bound (real ports when 0 was asked for). */
+  get udp(): UdpListen[] {
+    return this.receiver.bound;
+  }
+
+  /** Restores known hosts (no `new` events, start-up grace), binds UDP, starts the timers. */
+  async start(): Promise<void> {
+    const now = this.clock.now();
+    const stored = loadHosts(this.opts.db);
+    this.core.restore(stored, now);
+    await this.receiver.start();
+    this.running = true;
+    this.log.info(
+      {
+        udp: this.receiver.bound.map((l) => `${l.family === 6 ? `[${l.host}]` : l.host}:${l.port}`),
+        restoredHosts: stored.length,
+      },
+      `monitor listening on UDP ${this.receiver.bound.map((l) => (l.family === 6 ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`)).join(', ')}; ${stored.length} known hosts restored`,
+    );
+    this.scheduleTick();
+    const every = this.opts.flushIntervalMs ?? 1000;
+    this.flushTimer = setInterval(() => this.flush(), every);
+  }
+
+  /** Stops receiving, records pending events, writes every changed host. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.tickTimer);
+    clearInterval(this.flushTimer);
+    await this.receiver.stop();
+    this.persist();
+    this.flush(Number.POSITIVE_INFINITY);
+  }
+
+  private scheduleTick(): void {
+    if (!this.running) return;
+    const delay = Math.max(1, this.core.nextTickAt() - this.clock.now());
+    this.tickTimer = setTimeout(
+      () => {
+        this.core.tick(this.clock.now());
+        this.persist();
+        this.scheduleTick();
+      },
+      Math.min(delay, 1000),
+    );
+  }
+
+  private schedulePersist(): void {
+    if (this.persistScheduled) return;
+    this.persistScheduled = true;
+    // Batches the events of every datagram read in this I/O phase into one transaction.
+    setImmediate(() => {
+      this.persistScheduled = false;
+      this.persist();
+    });
+  }
+
+  /** Records pending events (with their hosts' rows and the hooks' outbox rows), then publishes. */
+  private persist(): void {
+    const fresh = this.core.takeEvents();
+    const events = this.unsaved.length > 0 ? [...this.unsaved, ...fresh] : fresh;
+    if (events.length === 0) return;
+    const db = this.opts.db;
+    const touched = new Set<number>();
+    for (const e of events) {
+      const i = e.hostId === '' ? -1 : this.core.reg.find(e.hostId);
+      if (i >= 0) touched.add(i);
+    }
+    let recorded: HostEvent[];
+    try {
+      recorded = recordEvents(db, events, (tx) => {
+        upsertHosts(
+          tx,
+          [...touched].map((i) => this.core.reg.snapshot(i)),
+        );
+      });
+      this.unsaved = [];
+    } catch (err) {
+      this.unsaved = events;
+      this.log.error(
+        { err: (err as Error).message, pending: events.length },
+        'cannot record events; will retry',
+      );
+      return;
+    }
+    for (const e of recorded) {
+      this.log[eventLevel(e)](
+        { event: e.type, host: e.hostId || undefined, id: e.id, ...e.details },
+        describeEvent(e),
+      );
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch (err) {
+          this.log.error({ err: (err as Error).message }, 'event subscriber failed');
+        }
+      }
+    }
+  }
+
+  /** Writes changed host rows in one transaction (at most `max`), and the reject summary. */
+  flush(max = this.opts.flushMaxRows ?? 50_000): void {
+    this.persist();
+    this.ingest.flushWarnings(this.clock.now());
+    if (this.core.dirtyCount === 0) return;
+    const idx = this.core.takeDirty(max);
+    const rows: StoredHost[] = idx.map((i) => this.core.reg.snapshot(i));
+    try {
+      this.opts.db.transaction(() => upsertHosts(this.opts.db, rows))();
+    } catch (err) {
+      this.log.error(
+        { err: (err as Error).message, hosts: rows.length },
+        'cannot save host state; will retry',
+      );
+      this.core.requeueDirty(idx);
+    }
+  }
+
+  private warnRejected(s: RejectSummary): void {
+    const parts = Object.entries(s.byReason)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    this.log.warn(
+      { rejected: s.byReason, total: s.total, lastFrom: s.lastFrom },
+      `dropped ${s.total} bad datagrams in the last ${Math.max(1, Math.round(s.sinceMs / 1000))}s (${parts}); last from ${s.lastFrom}`,
+    );
+  }
+
+  hosts(): HostView[] {
+    return this.core.hosts();
+  }
+
+  host(id: string): HostView | undefined {
+    return this.core.host(id);
+  }
+
+  stats(): MonitorStats {
+    return this.core.stats();
+  }
+
+  detectionLateness(): HistogramSnapshot {
+    return this.core.detectionLateness();
+  }
+
+  subscribe(listener: (event: HostEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
