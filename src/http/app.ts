@@ -15,6 +15,7 @@ import { hostRoutes } from './routes/hosts.js';
 import { notifierRoutes } from './routes/notifiers.js';
 import { silenceRoutes } from './routes/silences.js';
 import { streamRoutes } from './routes/stream.js';
+import { lastSweepSummary, sweepRoutes } from './routes/sweeps.js';
 import { systemRoutes } from './routes/system.js';
 import type { HttpDeps } from './types.js';
 
@@ -80,13 +81,17 @@ export function buildHttpApp(deps: HttpDeps, opts: BuildOptions = {}): FastifyIn
   // preClose: end the never-ending SSE responses first, or closing the server would wait on them.
   app.addHook('preClose', async () => hub.stop());
 
-  const registry = buildMetricsRegistry(deps.monitor, deps.notify, { sseClients: () => hub.clientCount });
+  const registry = buildMetricsRegistry(deps.monitor, deps.notify, {
+    sseClients: () => hub.clientCount,
+    lastSweep: () => lastSweepSummary(deps.db),
+  });
   systemRoutes(app, ctx, registry);
   hostRoutes(app, ctx);
   eventRoutes(app, ctx);
   streamRoutes(app, ctx);
   silenceRoutes(app, ctx);
   notifierRoutes(app, ctx);
+  sweepRoutes(app, ctx);
 
   app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/', index: ['index.html'], wildcard: true });
   const uplot = uplotDir();

@@ -71,7 +71,7 @@ export function histogramSamples(name: string, h: HistogramSnapshot, scale = 1 /
 /** Extra live numbers the HTTP layer itself owns (SSE clients, sweep results). */
 export interface MetricsExtras {
   sseClients(): number;
-  sweepResults?(): { byClass: Record<string, number>; duration: HistogramSnapshot } | undefined;
+  lastSweep?(): { byClass: Record<string, number>; durationSeconds: number; finishedAt: number } | undefined;
 }
 
 /**
@@ -144,18 +144,32 @@ export function buildMetricsRegistry(
     ]);
   }
 
-  if (extras.sweepResults) {
-    const read = extras.sweepResults;
+  if (extras.lastSweep) {
+    const read = extras.lastSweep;
     add(
-      'thump_sweep_results_total',
-      'Sweep probe results, by class (ok or the error class).',
-      'counter',
+      'thump_sweep_last_run_hosts',
+      'Hosts in the latest finished sweep run, by result class (ok or the error class).',
+      'gauge',
       () => Object.entries(read()?.byClass ?? {}).map(([cls, value]) => ({ labels: { class: cls }, value })),
     );
-    add('thump_sweep_probe_duration_seconds', 'Sweep probe durations.', 'histogram', () => {
-      const s = read();
-      return s ? histogramSamples('thump_sweep_probe_duration_seconds', s.duration) : [];
-    });
+    add(
+      'thump_sweep_last_run_duration_seconds',
+      'Wall time of the latest finished sweep run.',
+      'gauge',
+      () => {
+        const s = read();
+        return s ? [{ value: s.durationSeconds }] : [];
+      },
+    );
+    add(
+      'thump_sweep_last_run_timestamp_seconds',
+      'When the latest finished sweep run ended (Unix time).',
+      'gauge',
+      () => {
+        const s = read();
+        return s ? [{ value: s.finishedAt / 1000 }] : [];
+      },
+    );
   }
 
   collectDefaultMetrics({ register: reg });
