@@ -21,6 +21,8 @@ export interface ProbeSetup {
   connectTimeoutMs?: number;
   timeoutMs?: number;
   command?: string;
+  /** SSH keepalive for kept connections (`--every`), ms. */
+  keepaliveIntervalMs?: number;
   env?: NodeJS.ProcessEnv;
   home?: string;
 }
@@ -114,5 +116,6 @@ export function createProbeOptions(setup: ProbeSetup = {}): ProbeOptions {
     timeoutMs: setup.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
   if (setup.command !== undefined) opts.command = setup.command;
+  if (setup.keepaliveIntervalMs !== undefined) opts.keepaliveIntervalMs = setup.keepaliveIntervalMs;
   return opts;
 }

@@ -39,6 +39,8 @@ export interface ProbeOptions {
   command?: string;
   /** Wall clock for result timestamps. */
   clock?: Clock;
+  /** SSH keepalive on kept connections (ms, 0/undefined: off), to notice dead peers between rounds. */
+  keepaliveIntervalMs?: number;
 }
 
 /** Output of one remote command. */
@@ -143,7 +145,8 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
         port: target.port,
         username: target.user,
         readyTimeout: 0, // our own deadlines above
-        keepaliveInterval: 0,
+        keepaliveInterval: opts.keepaliveIntervalMs ?? 0,
+        keepaliveCountMax: 3,
         authHandler,
         hostVerifier: (key: Buffer) => {
           hostKeyProblem = opts.hostKeys.verify(target.host, target.port, key);

@@ -1,0 +1,128 @@
+/**
+ * Where sweep results go. `createSinks()` builds the set a run writes to (text output in
+ * one format to stdout or `--out FILE`, plus the database with `--db`); local sweeps,
+ * `--every` rounds and the distributed producer all feed the same object.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { ResourceError } from '../../errors.js';
+import type { Db } from '../../store/db.js';
+import { SweepRecorder } from '../../store/sweeps.js';
+import type { SweepResult, SweepRun, SweepSink } from '../types.js';
+import {
+  CSV_HEADER,
+  csvLine,
+  jsonLine,
+  type SweepFormat,
+  tableHeader,
+  tableRow,
+  tableWidth,
+} from './format.js';
+
+export * from './format.js';
+
+export interface SinkOptions {
+  format: SweepFormat;
+  /** Write text here instead of `stdout`. */
+  outFile?: string;
+  stdout?: Writable;
+  /** Store runs and results here. */
+  db?: Db;
+  /** Target specs, to size the table's first column. */
+  specs?: readonly string[];
+}
+
+/** The sinks of a sweep, with per-round bookkeeping for the database. */
+export interface SweepSinks extends SweepSink {
+  /** A new round (run) starts: the db gets a run row. */
+  beginRound(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode'>): void;
+  /** The round ended at `at`. */
+  endRound(at: number): void;
+}
+
+class TextSink implements SweepSink {
+  private headerDone = false;
+  private readonly width: number;
+  constructor(
+    private readonly out: Writable,
+    private readonly format: SweepFormat,
+    specs: readonly string[],
+    private readonly ownsStream: boolean,
+  ) {
+    this.width = tableWidth(specs);
+  }
+
+  write(r: SweepResult): void | Promise<void> {
+    let text = '';
+    if (!this.headerDone) {
+      this.headerDone = true;
+      if (this.format === 'csv') text += CSV_HEADER;
+      if (this.format === 'table') text += tableHeader(this.width);
+    }
+    text +=
+      this.format === 'jsonl' ? jsonLine(r) : this.format === 'csv' ? csvLine(r) : tableRow(r, this.width);
+    if (!this.out.write(text)) {
+      return new Promise((res) => this.out.once('drain', () => res()));
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((res, rej) => {
+      if (!this.ownsStream) {
+        // Flush what is buffered without closing the process's stdout.
+        if (this.out.writableNeedDrain) this.out.once('drain', () => res());
+        else res();
+        return;
+      }
+      this.out.once('error', rej);
+      this.out.end(() => res());
+    });
+  }
+}
+
+class DbSink implements SweepSink {
+  private recorder: SweepRecorder | undefined;
+  constructor(private readonly db: Db) {}
+  begin(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode'>): void {
+    this.recorder = new SweepRecorder(this.db, run);
+  }
+  write(r: SweepResult): void {
+    this.recorder?.write(r);
+  }
+  end(at: number): void {
+    this.recorder?.finish(at);
+    this.recorder = undefined;
+  }
+  close(): void {}
+}
+
+/** Opens the output file (if any) and builds the sink set. */
+export async function createSinks(opts: SinkOptions): Promise<SweepSinks> {
+  let out: Writable = opts.stdout ?? process.stdout;
+  let owns = false;
+  if (opts.outFile !== undefined) {
+    const stream = createWriteStream(opts.outFile, { flags: 'w' });
+    await new Promise<void>((res, rej) => {
+      stream.once('open', () => res());
+      stream.once('error', (err) =>
+        rej(new ResourceError(`cannot write --out ${opts.outFile}: ${err.message}`, { cause: err })),
+      );
+    });
+    out = stream;
+    owns = true;
+  }
+  const text = new TextSink(out, opts.format, opts.specs ?? [], owns);
+  const db = opts.db ? new DbSink(opts.db) : undefined;
+  return {
+    beginRound: (run) => db?.begin(run),
+    endRound: (at) => db?.end(at),
+    write: (r) => {
+      db?.write(r);
+      return text.write(r);
+    },
+    close: async () => {
+      db?.close();
+      await text.close();
+    },
+  };
+}

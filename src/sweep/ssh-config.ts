@@ -1,0 +1,133 @@
+/**
+ * Pure reader for the parts of OpenSSH's client config a sweep needs (ssh_config(5)):
+ * `Host` blocks with `*`/`?` wildcards and `!` negation, `HostName` (with `%h`), `User`,
+ * `Port`, `IdentityFile` (accumulating, `~` and `%d/%u/%h/%r` expanded). As in ssh, the
+ * first value obtained for a key wins. `Match` blocks are skipped (their conditions
+ * need a live ssh), `Include` is expanded by the caller-provided reader.
+ */
+
+export interface SshConfigBlock {
+  patterns: string[];
+  /** Lower-cased key -> values in file order. */
+  options: Array<[string, string]>;
+  /** False for `Match` blocks, which never apply here. */
+  usable: boolean;
+}
+
+export interface SshHostConfig {
+  hostName?: string;
+  user?: string;
+  port?: number;
+  identityFiles: string[];
+}
+
+/** Splits a config line into key and value (`Key value`, `Key=value`, quoted values). */
+function splitLine(line: string): [string, string] | undefined {
+  const m = /^\s*([A-Za-z]+)\s*(?:=\s*|\s+)(.*?)\s*$/.exec(line);
+  if (!m) return undefined;
+  let value = m[2] as string;
+  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+  return [(m[1] as string).toLowerCase(), value];
+}
+
+/**
+ * Parses config text. `include(pattern)` returns the text of files an `Include` names
+ * (already read); omit it to ignore includes.
+ */
+export function parseSshConfig(
+  text: string,
+  include?: (pattern: string) => string[],
+  depth = 0,
+): SshConfigBlock[] {
+  const blocks: SshConfigBlock[] = [{ patterns: ['*'], options: [], usable: true }];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const kv = splitLine(line);
+    if (!kv) continue;
+    const [key, value] = kv;
+    if (key === 'host') {
+      blocks.push({ patterns: value.split(/\s+/).filter(Boolean), options: [], usable: true });
+    } else if (key === 'match') {
+      blocks.push({ patterns: [], options: [], usable: false });
+    } else if (key === 'include') {
+      if (!include || depth > 8) continue;
+      const current = blocks[blocks.length - 1] as SshConfigBlock;
+      for (const pattern of value.split(/\s+/)) {
+        for (const sub of include(pattern)) {
+          // Included files' top-level lines belong to the current block (as in ssh).
+          const [top, ...rest] = parseSshConfig(sub, include, depth + 1);
+          current.options.push(...(top?.options ?? []));
+          blocks.push(...rest);
+        }
+      }
+    } else {
+      (blocks[blocks.length - 1] as SshConfigBlock).options.push([key, value]);
+    }
+  }
+  return blocks;
+}
+
+function globMatch(pattern: string, text: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i').test(text);
+}
+
+/** True when a `Host` pattern list matches `alias` (a negated match vetoes). */
+export function hostMatches(patterns: readonly string[], alias: string): boolean {
+  let matched = false;
+  for (const p of patterns) {
+    if (p.startsWith('!')) {
+      if (globMatch(p.slice(1), alias)) return false;
+    } else if (globMatch(p, alias)) matched = true;
+  }
+  return matched;
+}
+
+/** Expands `%h`, `%d`, `%u`, `%r`, `%%` and a leading `~`. */
+export function expandTokens(
+  value: string,
+  ctx: { host: string; home: string; localUser: string; user?: string },
+): string {
+  const expanded = value.replace(/%([%hdur])/g, (_m, t: string) => {
+    if (t === '%') return '%';
+    if (t === 'h') return ctx.host;
+    if (t === 'd') return ctx.home;
+    if (t === 'u') return ctx.localUser;
+    return ctx.user ?? ctx.localUser;
+  });
+  return expanded === '~'
+    ? ctx.home
+    : expanded.startsWith('~/')
+      ? `${ctx.home}${expanded.slice(1)}`
+      : expanded;
+}
+
+/** What the config says for one alias (first value wins; IdentityFile accumulates). */
+export function resolveSshHost(
+  blocks: readonly SshConfigBlock[],
+  alias: string,
+  ctx: { home: string; localUser: string },
+): SshHostConfig {
+  const out: SshHostConfig = { identityFiles: [] };
+  const rawIdentities: string[] = [];
+  for (const b of blocks) {
+    if (!b.usable || !hostMatches(b.patterns, alias)) continue;
+    for (const [key, value] of b.options) {
+      if (key === 'hostname' && out.hostName === undefined) out.hostName = value;
+      else if (key === 'user' && out.user === undefined) out.user = value;
+      else if (key === 'port' && out.port === undefined) {
+        const n = Number(value);
+        if (Number.isInteger(n) && n >= 1 && n <= 65535) out.port = n;
+      } else if (key === 'identityfile' && value.toLowerCase() !== 'none') rawIdentities.push(value);
+    }
+  }
+  if (out.hostName !== undefined) out.hostName = out.hostName.replace(/%h/g, alias);
+  const host = out.hostName ?? alias;
+  const tokens = { host, home: ctx.home, localUser: ctx.localUser, ...(out.user ? { user: out.user } : {}) };
+  out.identityFiles = rawIdentities.map((v) => expandTokens(v, tokens));
+  return out;
+}
