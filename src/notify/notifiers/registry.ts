@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Notifier } from '../types.js';
 import { alertmanager } from './alertmanager.js';
+import { command } from './command.js';
 import type { NotifierContext } from './define.js';
 import { discord } from './discord.js';
 import { email } from './email.js';
@@ -25,6 +26,7 @@ const definitions = [
   telegram,
   email,
   alertmanager,
+  command,
 ] as const;
 
 type Definition = (typeof definitions)[number];
