@@ -188,7 +188,7 @@ export function build<S extends z.ZodType>(
     const said = (i: ConfigIssue) =>
       pairs.some((p) => {
         const base = p.path.slice(p.path.lastIndexOf('.') + 1);
-        return i.message.includes(`${base} & ${base}_file`);
+        return i.message.includes('at most one') && i.message.includes(`${base}_file`);
       });
     issues.push(
       ...toConfigIssues(result.error.issues, { schema, input: data, originOf }).filter((i) => !said(i)),
