@@ -205,7 +205,8 @@ async function sweepCommand(hostsArg: string | undefined, f: SweepFlags): Promis
       onResult: (r) => progress.tick(r.status !== 'ok'),
       onRoundEnd: (round, summary) => {
         progress.stop();
-        last = summary;
+        // With --every, a round cut short by Ctrl-C does not decide the exit code.
+        if (summary.total === list.length || last === undefined) last = summary;
         const prefix = everyMs !== undefined ? `round ${round + 1}: ` : '';
         process.stderr.write(`thump: ${prefix}${formatSummary(summary)}\n`);
       },

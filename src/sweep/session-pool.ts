@@ -34,13 +34,12 @@ export class SessionPool {
     const t0 = performance.now();
     const deadline = t0 + this.opts.timeoutMs;
     const command = this.opts.command ?? PROBE_COMMAND;
-    const done = (r: SweepResult) => r;
     try {
       const kept = this.clients.get(target.spec);
       if (kept) {
         try {
           const out = await runCommand(kept, command, deadline, this.opts.timeoutMs);
-          return done(resultFromOutput(target, out, clock.now(), Math.round(performance.now() - t0)));
+          return resultFromOutput(target, out, clock.now(), Math.round(performance.now() - t0));
         } catch (err) {
           this.drop(target.spec, kept);
           const c = classifyError(err);
@@ -56,7 +55,7 @@ export class SessionPool {
       const client = await openClient(target, { ...this.opts }, deadline);
       this.keep(target.spec, client);
       const out = await runCommand(client, command, deadline, this.opts.timeoutMs);
-      return done(resultFromOutput(target, out, clock.now(), Math.round(performance.now() - t0)));
+      return resultFromOutput(target, out, clock.now(), Math.round(performance.now() - t0));
     } catch (err) {
       const c = err instanceof ProbeError ? err : classifyError(err);
       const kept = this.clients.get(target.spec);
