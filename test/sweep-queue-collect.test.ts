@@ -360,4 +360,26 @@ describe('distributed sweep over a real redis-server', () => {
       await secured.stop();
     }
   });
+
+  it('gives up with a resumable error when Redis goes away mid-sweep', async () => {
+    const doomed = await startRedis();
+    let sweepId = '';
+    const sweep = runDistributedSweep({
+      redisUrl: doomed.url,
+      targets: targets(3),
+      redisOutageMs: 1000,
+      onStart: (i) => {
+        sweepId = i.sweepId;
+      },
+      onResult: () => {},
+    }).catch((e) => e);
+    await waitFor(() => sweepId !== '', 'the sweep to start');
+    const stopped = Date.now();
+    await doomed.stop();
+    const err = await sweep;
+    expect(err).toBeInstanceOf(ResourceError);
+    expect(err.message).toContain(`lost Redis at redis://127.0.0.1:${doomed.port} for more than 1s`);
+    expect(err.message).toContain(`--sweep-id ${sweepId}`);
+    expect(Date.now() - stopped).toBeLessThan(15_000);
+  });
 });

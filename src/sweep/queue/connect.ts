@@ -68,3 +68,51 @@ function describe(err: unknown, socketError: Error | undefined): string {
   }
   return msg;
 }
+
+/**
+ * Calls `onOutage` once when any of `clients` has been without a connection for
+ * `limitMs` (after start-up). ioredis would otherwise wait for Redis forever; a producer
+ * uses this to give up with a clear error while its sweep stays resumable. Returns a
+ * function that stops watching.
+ */
+export function watchOutage(
+  clients: readonly Redis[],
+  limitMs: number,
+  onOutage: (lastError?: Error) => void,
+): () => void {
+  const timers = new Map<Redis, NodeJS.Timeout>();
+  const lastErrors = new Map<Redis, Error>();
+  let fired = false;
+  const offs: (() => void)[] = [];
+  for (const c of clients) {
+    const onClose = () => {
+      if (fired || timers.has(c)) return;
+      timers.set(
+        c,
+        setTimeout(() => {
+          if (fired) return;
+          fired = true;
+          onOutage(lastErrors.get(c));
+        }, limitMs),
+      );
+    };
+    const onReady = () => {
+      clearTimeout(timers.get(c));
+      timers.delete(c);
+    };
+    const onError = (err: Error) => lastErrors.set(c, err);
+    c.on('close', onClose);
+    c.on('ready', onReady);
+    c.on('error', onError);
+    offs.push(() => {
+      c.off('close', onClose);
+      c.off('ready', onReady);
+      c.off('error', onError);
+    });
+  }
+  return () => {
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+    for (const off of offs) off();
+  };
+}

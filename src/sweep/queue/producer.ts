@@ -4,10 +4,11 @@ import { ResourceError, UsageError } from '../../errors.js';
 import { type Clock, systemClock } from '../../util/clock.js';
 import type { SweepFailure, SweepResult, SweepTarget } from '../types.js';
 import { Collector, uniqueTargets } from './collector.js';
-import { connectRedis } from './connect.js';
+import { connectRedis, watchOutage } from './connect.js';
 import type { SweepJobData } from './job-data.js';
 import { checkSweepId, DEFAULT_PREFIX, DEFAULT_QUEUE, jobIdFor, newSweepId, runKeys } from './keys.js';
 import { recordResult } from './record.js';
+import { redactRedisUrl } from './redis-url.js';
 import {
   checkSameTargets,
   createRun,
@@ -48,6 +49,8 @@ export interface DistributedSweepOptions {
   /** With no new result for this long, look for jobs the queue gave up on. Default 5 s. */
   idleCheckMs?: number;
   connectTimeoutMsRedis?: number;
+  /** Give up (resumable) when Redis stays unreachable this long mid-sweep. Default 30 s. */
+  redisOutageMs?: number;
   prefix?: string;
   queueName?: string;
   clock?: Clock;
@@ -87,7 +90,22 @@ export async function runDistributedSweep(opts: DistributedSweepOptions): Promis
   });
   let reader: Redis | undefined;
   let queue: Queue | undefined;
-  try {
+  let lost: Error | undefined;
+  const outageMs = opts.redisOutageMs ?? 30_000;
+  // ioredis queues commands while it reconnects and never fails them (even a disconnect()
+  // during a reconnect leaves them pending), so the outage wins a race instead.
+  let giveUp: (err: Error) => void = () => {};
+  const outage = new Promise<never>((_, reject) => {
+    giveUp = reject;
+  });
+  outage.catch(() => {});
+  const onOutage = (err?: Error) => {
+    lost = err ?? new Error('connection closed');
+    giveUp(lost);
+  };
+  const unwatch = [watchOutage([client], outageMs, onOutage)];
+
+  const body = async (): Promise<DistributedSweepSummary> => {
     // 1. The run: load it, or create it from the given targets.
     let meta = await loadMeta(client, keys);
     const resumed = meta !== null;
@@ -128,6 +146,7 @@ export async function runDistributedSweep(opts: DistributedSweepOptions): Promis
     // 3. Collect from the start of the stream; the collector lets each spec through once.
     reader = client.duplicate({ connectionName: `thump-producer-${sweepId}-reader` });
     reader.on('error', () => {});
+    unwatch.push(watchOutage([reader], outageMs, onOutage));
     const collector = new Collector(targets);
     const complete = await collect({ client, reader, queue, keys, sweepId, collector, clock, ttlMs, opts });
     if (complete) {
@@ -135,8 +154,23 @@ export async function runDistributedSweep(opts: DistributedSweepOptions): Promis
       await expireRun(client, keys, opts.finishedTtlMs ?? 3_600_000);
     }
     return { sweepId, total: collector.total, ok: collector.ok, failed: collector.failed, complete };
+  };
+
+  const running = body();
+  running.catch(() => {}); // after an outage it may settle late; nobody listens then
+  try {
+    return await Promise.race([running, outage]);
+  } catch (err) {
+    if (lost) {
+      throw new ResourceError(
+        `lost Redis at ${redactRedisUrl(opts.redisUrl)} for more than ${outageMs / 1000}s (${lost.message}); the sweep stays resumable with --sweep-id ${sweepId} if Redis kept its data`,
+        { cause: err },
+      );
+    }
+    throw err;
   } finally {
-    await queue?.close().catch(() => {});
+    for (const off of unwatch) off();
+    if (!lost) await queue?.close().catch(() => {});
     reader?.disconnect();
     client.disconnect();
   }
