@@ -158,6 +158,29 @@ export function typeText(s: AnySchema): string {
   }
 }
 
+const STRING_EXAMPLES: [RegExp, string][] = [
+  [/(^|_)url$/, 'https://example.org/hook'],
+  [/^(hosts?|pattern)$/, 'web-*'],
+  [/^parent$/, 'core-switch-1'],
+  [/^(email|from|to)$/, 'ops@example.org'],
+  [/_at$/, '2026-01-31T02:00:00Z'],
+  [/^cron$/, '0 2 * * *'],
+  [/^name$/, 'ops'],
+  [/(secret|token|password)$/, 's3cr3t'],
+  [/^(listen|address|addr)$/, '127.0.0.1:8080'],
+];
+
+/** A plausible value for a string key, from its name (the type says the rest). */
+function stringExample(key: string, type: string): string {
+  if (type === 'URL') return 'https://example.org/hook';
+  const file = /^(.+)_(file|path|dir)$/.exec(key);
+  if (file) return `/etc/thump/${file[1]}`;
+  const env = /^(.+)_env$/.exec(key);
+  if (env) return `THUMP_${(env[1] as string).toUpperCase()}`;
+  for (const [re, ex] of STRING_EXAMPLES) if (re.test(key)) return ex;
+  return 'text';
+}
+
 function exampleFor(s: AnySchema, key: string): unknown {
   const u = unwrapAll(s);
   if (u.hasDefault && u.default !== undefined) {
@@ -168,10 +191,7 @@ function exampleFor(s: AnySchema, key: string): unknown {
   const d = def(u.core);
   switch (d.type) {
     case 'string': {
-      const t = typeText(u.core);
-      if (t === 'URL') return 'https://example.org/hook';
-      if (/_file$/.test(key)) return `/etc/thump/${key.replace(/_file$/, '')}`;
-      return key === 'name' ? 'ops' : 'text';
+      return stringExample(key, typeText(u.core));
     }
     case 'number': {
       const min = checksOf(u.core).find((c) => c.check === 'greater_than');

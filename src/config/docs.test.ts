@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from './loader.js';
+import { referenceRows } from './reference.js';
+import { configSchema } from './schema.js';
+
+const DOC = join(dirname(fileURLToPath(import.meta.url)), '../../docs/configuration.md');
+const doc = readFileSync(DOC, 'utf8');
+
+describe('docs/configuration.md', () => {
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+
+  it('has YAML examples', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+
+  it.each(blocks.map((b, i) => [i + 1, b]))('has a valid YAML example (#%i)', (_i, block) => {
+    expect(() => parseConfigText(block, 'docs/configuration.md', { baseDir: '/etc/thump' })).not.toThrow();
+  });
+
+  it('documents every key of the schema', () => {
+    const missing = referenceRows(configSchema)
+      .map((r) => r.path)
+      .filter((p) => !doc.includes(`\`${p}\``));
+    expect(
+      missing,
+      'keys missing from docs/configuration.md; run: node --import tsx src/config/write-reference.ts',
+    ).toEqual([]);
+  });
+});
