@@ -152,15 +152,21 @@ async function readText(res: Response): Promise<string> {
   return out + decoder.decode();
 }
 
-/** A short code for a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`...), never its URL. */
+/**
+ * A short reason for a fetch failure: the error code (`ECONNREFUSED`, `UND_ERR_SOCKET`...)
+ * or else the innermost cause's message (`bad port`); the caller redacts it.
+ */
 function networkCode(err: unknown): string {
   let e: unknown = err;
+  let innermost = 'fetch failed';
   for (let i = 0; i < 4 && e; i++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
+    const msg = (e as { message?: unknown }).message;
+    if (typeof msg === 'string' && msg !== '') innermost = msg.slice(0, 120);
     e = (e as { cause?: unknown }).cause;
   }
-  return 'fetch failed';
+  return innermost;
 }
 
 /**
