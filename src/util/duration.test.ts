@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { formatDuration, parseDuration, tryParseDuration } from './duration.js';
+
+const UNIT_MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const;
+type Unit = keyof typeof UNIT_MS;
+
+describe('tryParseDuration', () => {
+  it.each([
+    ['250ms', 250],
+    ['10s', 10_000],
+    ['5m', 300_000],
+    ['4h', 14_400_000],
+    ['2d', 172_800_000],
+    ['1w', 604_800_000],
+    ['1h30m', 5_400_000],
+    ['1m30s500ms', 90_500],
+    ['1.5s', 1_500],
+    ['0.5m', 30_000],
+    ['0s', 0],
+    ['5', 5_000],
+    ['1.5', 1_500],
+    ['0', 0],
+    [' 10s ', 10_000],
+    ['0.0004s', 0],
+  ])('reads %j as %i ms', (text, ms) => {
+    expect(tryParseDuration(text)).toBe(ms);
+  });
+
+  it.each([
+    [''],
+    ['   '],
+    ['s'],
+    ['10'.concat('x')],
+    ['10 s'],
+    ['-5s'],
+    ['+5s'],
+    ['.5s'],
+    ['5.s'],
+    ['1e3'],
+    ['10sec'],
+    ['10S'],
+    ['1h 30m'],
+    ['5s!'],
+    ['NaN'],
+    ['Infinity'],
+    ['0x10s'],
+  ])('rejects %j', (text) => {
+    expect(tryParseDuration(text)).toBeUndefined();
+  });
+
+  it('adds up any sequence of unit parts', () => {
+    const part = fc.tuple(
+      fc.integer({ min: 0, max: 10_000 }),
+      fc.constantFrom<Unit>('w', 'd', 'h', 'm', 's', 'ms'),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+        const text = parts.map(([n, u]) => `${n}${u}`).join('');
+        const expected = parts.reduce((sum, [n, u]) => sum + n * UNIT_MS[u], 0);
+        expect(tryParseDuration(text)).toBe(expected);
+      }),
+    );
+  });
+
+  it('reads a bare number as seconds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), (n) => {
+        expect(tryParseDuration(String(n))).toBe(n * 1000);
+      }),
+    );
+  });
+
+  it('never throws and never returns a negative or fractional value', () => {
+    const durationish = fc
+      .array(fc.constantFrom('1', '0', '9', '.', 'ms', 's', 'm', 'h', 'd', 'w', ' ', '-', 'x'), {
+        maxLength: 12,
+      })
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), durationish), (text) => {
+        const ms = tryParseDuration(text);
+        if (ms !== undefined) {
+          expect(ms).toBeGreaterThanOrEqual(0);
+          expect(Number.isInteger(ms)).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('parseDuration', () => {
+  it('returns milliseconds for a valid duration', () => {
+    expect(parseDuration('5s', '--interval')).toBe(5_000);
+  });
+
+  it('throws a UsageError naming the flag and giving examples', () => {
+    let err: unknown;
+    try {
+      parseDuration('soon', '--interval');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as Error).message).toBe(
+      '--interval: "soon" is not a duration; use a number with a unit, e.g. 500ms, 10s, 5m, 1h, 2d',
+    );
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0ms'],
+    [950, '950ms'],
+    [1_000, '1s'],
+    [1_500, '1s'],
+    [12_000, '12s'],
+    [60_000, '1m'],
+    [303_000, '5m3s'],
+    [3_600_000, '1h'],
+    [7_500_000, '2h5m'],
+    [86_400_000, '1d'],
+    [273_600_000, '3d4h'],
+    [-12_000, '-12s'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+  ])('writes %i ms as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('writes text the parser reads back to at most the input, losing at most the smallest shown unit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 * 86_400_000 }), (ms) => {
+        const text = formatDuration(ms);
+        const back = tryParseDuration(text);
+        expect(back).toBeDefined();
+        // Below a second it rounds; above, it truncates to s (or m when hours, h when days show).
+        const unit = ms < 1000 ? 1 : ms < 3_600_000 ? 1000 : ms < 86_400_000 ? 60_000 : 3_600_000;
+        expect(Math.abs(ms - (back as number))).toBeLessThan(unit);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('puts a minus sign in front of negative durations', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 1e10 }), (ms) => {
+        expect(formatDuration(-ms)).toBe(`-${formatDuration(ms)}`);
+      }),
+    );
+  });
+});
