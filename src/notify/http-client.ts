@@ -178,6 +178,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   const v = value.trim();
   if (v === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  // An HTTP-date names its day and month; this also keeps Date.parse from reading "-5" as a year.
+  if (!/[a-z]{3}/i.test(v)) return undefined;
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
@@ -242,6 +244,8 @@ export function redactor(secrets: readonly (string | undefined)[]): (text: strin
   return (text) => {
     let t = text;
     for (const s of list) t = t.split(s).join('[redacted]');
-    return t;
+    // A secret can re-form across a replacement's edges (or be part of "[redacted]"
+    // itself); then the text is withheld rather than risked.
+    return list.some((s) => t.includes(s)) ? '[text withheld: it contained a secret]' : t;
   };
 }
