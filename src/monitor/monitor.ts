@@ -164,7 +164,7 @@ export class Monitor implements MonitorView {
     }
     for (const e of recorded) {
       this.log[eventLevel(e)](
-        { event: e.type, host: e.hostId || undefined, id: e.id, ...e.details },
+        { event: e.type, host: e.hostId || undefined, id: e.id, at: e.at, ...e.details },
         describeEvent(e),
       );
       for (const l of this.listeners) {
