@@ -83,7 +83,8 @@ describe('thump monitor bad input (real process on loopback)', () => {
         batch.push(send(m.udpPort, randomBytes(1 + ((k * 7) % 600)))); // garbage, any size
         batch.push(send(m.udpPort, encodeBeat(beat(`forged-${k}`, round + 1), forger))); // wrong key
         const flipped = Buffer.from(captured);
-        flipped[30 + (k % 40)] ^= 0x01; // tampered bytes
+        const at = 30 + (k % 40);
+        flipped[at] = (flipped[at] as number) ^ 0x01; // tampered bytes
         batch.push(send(m.udpPort, flipped));
         batch.push(send(m.udpPort, captured)); // replay
       }
