@@ -135,6 +135,49 @@ describe('thump worker processes on a real Redis and sshd', () => {
     }
   }, 120_000);
 
+  it('thump sweep --redis writes each host once, and a restarted producer resumes by --sweep-id', async () => {
+    const user = sshds[0]!.user;
+    const specs = [
+      ...sshds.flatMap((s) => s.hosts.map((h) => `${user}@${h}:${s.port}`)),
+      ...silent.slice(0, 2).map((s) => `${user}@127.0.0.1:${s.port}`),
+    ];
+    const hostsFile = join(tmp.path, 'hosts.txt');
+    writeFileSync(hostsFile, `# distributed sweep test\n${specs.join('\n')}\n`);
+    const w = worker('cli-worker');
+    await waitFor(() => w.stderr().includes('waiting for hosts'), 'the worker to connect', 30_000);
+    const common = ['--redis', redis.url, '--sweep-id', 'cli-resume-1', '--format', 'jsonl', '--no-progress'];
+    // First producer: killed hard after a few lines; the silent hosts are still pending.
+    const p1 = spawnThump(['sweep', hostsFile, '--timeout', '4s', '--connect-timeout', '4s', ...common]);
+    procs.push(p1);
+    await waitFor(
+      () => p1.stdout().split('\n').filter(Boolean).length >= 3,
+      'the first producer to write results',
+      60_000,
+    );
+    p1.child.kill('SIGKILL');
+    await p1.exited;
+    expect(p1.stderr()).toContain(`sweep cli-resume-1: ${specs.length} hosts`);
+    // Second producer: no hosts file, same id; writes the whole sweep, each host once.
+    const p2 = spawnThump(['sweep', ...common]);
+    procs.push(p2);
+    expect(await p2.exited).toBe(1); // the two silent hosts fail with timeout
+    const lines = p2.stdout().split('\n').filter(Boolean);
+    const results = lines.map(
+      (l) => JSON.parse(l) as { target: string; status: string; errorClass?: string },
+    );
+    expect(results.map((r) => r.target).sort()).toEqual([...specs].sort());
+    const bySpec = new Map(results.map((r) => [r.target, r]));
+    for (const s of silent.slice(0, 2)) {
+      expect(bySpec.get(`${user}@127.0.0.1:${s.port}`)).toMatchObject({
+        status: 'error',
+        errorClass: 'timeout',
+      });
+    }
+    expect(results.filter((r) => r.status === 'ok')).toHaveLength(specs.length - 2);
+    expect(p2.stderr()).toContain('resumed');
+    await w.stop('SIGTERM', 15_000);
+  }, 120_000);
+
   it('exits 1 within a bounded time naming Redis but not its password when Redis is down', async () => {
     const port = await freeTcpPort();
     const started = Date.now();
