@@ -60,7 +60,14 @@ describe('alertmanager notifier: alert mapping', () => {
     const alerts = alertmanagerAlerts(
       sampleBatch({
         events: [
-          ev(30, 'check', 'db-1', { checkId: 'raid', severity: 2, previous: 1, text: 'md0 degraded' }),
+          ev(30, 'check', 'db-1', {
+            checkId: 'raid',
+            severity: 'critical',
+            previous: 'warning',
+            severityCode: 2,
+            previousCode: 1,
+            text: 'md0 degraded',
+          }),
         ],
       }),
       T0,
@@ -73,6 +80,24 @@ describe('alertmanager notifier: alert mapping', () => {
       ['raid', 'critical', 'firing'],
     ]);
     expect(alerts[1]?.annotations.summary).toBe('db-1 check raid: critical - md0 degraded');
+  });
+
+  it('resolves HostDown when a host leaves cleanly and a check returning to ok resolves its alert', () => {
+    const alerts = alertmanagerAlerts(
+      sampleBatch({
+        kind: 'resolved',
+        events: [
+          ev(40, 'left', 'web-3', { previous: 'down' }),
+          ev(41, 'check', 'db-1', { checkId: 'disk:/', severity: 0, previous: 2, text: 'ok' }),
+        ],
+      }),
+      T0,
+      opts,
+    );
+    expect(alerts.map((a) => [a.labels.alertname, a.labels.severity, 'startsAt' in a])).toEqual([
+      ['HostDown', 'critical', false],
+      ['HostCheckFailed', 'critical', false],
+    ]);
   });
 
   it('sends nothing for informational events and a self-ending ThumpTest alert for a test batch', () => {

@@ -48,6 +48,16 @@ function mapEvent(e: HostEvent): Mapping[] {
       return [{ alertname: 'HostDown', severity: 'critical', firing: true, summary: `${host} is down` }];
     case 'up':
       return [{ alertname: 'HostDown', severity: 'critical', firing: false, summary: `${host} is up again` }];
+    case 'left':
+      // A clean goodbye is not an outage: clear any HostDown still firing for the host.
+      return [
+        {
+          alertname: 'HostDown',
+          severity: 'critical',
+          firing: false,
+          summary: `${host} left (clean shutdown)`,
+        },
+      ];
     case 'flapping':
       return [
         { alertname: 'HostFlapping', severity: 'warning', firing: true, summary: `${host} is flapping` },
@@ -97,7 +107,7 @@ function mapEvent(e: HostEvent): Mapping[] {
       return out;
     }
     default:
-      // new, left, restarted: information, not alerts.
+      // new, restarted: information, not alerts.
       return [];
   }
 }
