@@ -159,6 +159,43 @@ describe('notify pipeline end to end (thump monitor)', () => {
     ]);
   });
 
+  it('pages flapping start and stop instead of a storm of downs and ups', async () => {
+    const r = await rig();
+    r.fleet.add(['witness', 'flappy']);
+    r.fleet.start();
+    await allUp(r, 2);
+    const state = async () => await r.get<{ state: string; flapping: boolean }>('/api/hosts/flappy');
+    let cycles = 0;
+    while (!(await state()).flapping && cycles < 15) {
+      r.fleet.silence(['flappy']);
+      await waitFor(async () => (await state()).state === 'down', 'flappy down');
+      r.fleet.resume(['flappy']);
+      await waitFor(async () => (await state()).state === 'up', 'flappy up');
+      cycles++;
+    }
+    expect((await state()).flapping).toBe(true);
+    // Keep flapping a few more times: none of these may page.
+    for (let i = 0; i < 3; i++) {
+      r.fleet.silence(['flappy']);
+      await waitFor(async () => (await state()).state === 'down', 'flappy down');
+      r.fleet.resume(['flappy']);
+      await waitFor(async () => (await state()).state === 'up', 'flappy up');
+    }
+    await waitFor(async () => !(await state()).flapping, 'flapping to stop', 40_000);
+    await waitFor(
+      () => hookPayloads(r.hook).some((p) => p.title.includes('stopped flapping')),
+      'the stop page',
+    );
+    await settled(r);
+    const pages = hookPayloads(r.hook);
+    const downs = pages.flatMap((p) => p.events).filter((e) => e.type === 'down');
+    expect(pages.some((p) => p.title === 'flappy is flapping (pages paused)')).toBe(true);
+    // At most the first down (before the flap was detected) and its resolution page.
+    expect(downs.length).toBeLessThanOrEqual(1);
+    expect(pages.length).toBeLessThanOrEqual(4);
+    expect(cycles + 3).toBeGreaterThanOrEqual(4);
+  });
+
   it('refuses a config whose route names an unknown notifier: exit 2 with the key path', async () => {
     const r = await rig();
     await r.proc.stop('SIGTERM');

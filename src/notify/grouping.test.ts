@@ -169,3 +169,32 @@ describe('listHosts', () => {
     expect(listHosts(['a', 'b', 'c', 'd', 'e'], 3)).toBe('a, b, c (+2 more)');
   });
 });
+
+describe('planGroup after flapping', () => {
+  it('pages a host that stops flapping while down, and later resolves it', () => {
+    const stop = item('flapping-stopped', 'f');
+    const plan = planGroup([stop], ctx({ hosts: { f: { state: 'down' } } }));
+    expect(plan.batches[0]?.title).toBe('f stopped flapping and is down');
+    expect(plan.open).toEqual([{ hostId: 'f', key: 'down', eventId: stop.event.id }]);
+    expect(plan.rewrites[0]?.event.details).toEqual({ stillDown: true });
+  });
+
+  it('just reports the stop when the host is up', () => {
+    const plan = planGroup([item('flapping-stopped', 'f')], ctx({ hosts: { f: { state: 'up' } } }));
+    expect(plan.batches[0]?.title).toBe('f stopped flapping');
+    expect(plan.open).toEqual([]);
+  });
+});
+
+describe('planGroup reminders after flapping', () => {
+  it('reminds about a host that stopped flapping while down', () => {
+    const r = item('flapping-stopped', 'f', { reminder: 1 }, { stillDown: true });
+    const plan = planGroup(
+      [r],
+      ctx({ open: ['f/down'], failing: ['f/down'], hosts: { f: { state: 'down' } } }),
+    );
+    expect(plan.batches.map((b) => [b.kind, b.title])).toEqual([
+      ['reminder', 'still: f stopped flapping and is down'],
+    ]);
+  });
+});

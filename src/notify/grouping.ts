@@ -117,6 +117,7 @@ export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): Group
   );
   const downInGroup = new Set(sorted.filter((i) => i.event.type === 'down').map((i) => i.event.hostId));
   const reminders: OutboxItem[] = [];
+  const stillDown = new Set<number>(); // flapping-stopped rows of hosts that are down now
   const suppress = (item: OutboxItem, reason: SuppressReason, detail?: string) => {
     plan.suppressed.push(
       detail === undefined ? { rowId: item.rowId, reason } : { rowId: item.rowId, reason, detail },
@@ -133,10 +134,12 @@ export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): Group
     const host = ctx.host(e.hostId);
     const silence = ctx.silenced(e.hostId, e.at) ?? ctx.silenced(e.hostId, ctx.now);
     if (item.reminder > 0) {
-      if (role.role !== 'problem' || !isOpen(e.hostId, role.key)) suppress(item, 'not-notified');
-      else if (!ctx.stillFailing(e.hostId, role.key)) suppress(item, 'not-failing');
+      // A `flapping-stopped` page of a host that was down stands for its `down`.
+      const key = role.role === 'problem' ? role.key : e.type === 'flapping-stopped' ? 'down' : undefined;
+      if (key === undefined || !isOpen(e.hostId, key)) suppress(item, 'not-notified');
+      else if (!ctx.stillFailing(e.hostId, key)) suppress(item, 'not-failing');
       else if (ctx.silenced(e.hostId, ctx.now)) suppress(item, 'silenced');
-      else if (e.type === 'down' && host?.flapping) suppress(item, 'flapping');
+      else if (key === 'down' && host?.flapping) suppress(item, 'flapping');
       else reminders.push(item);
       continue;
     }
@@ -164,6 +167,11 @@ export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): Group
     }
     if (role.role === 'info') {
       included.set(item.rowId, item);
+      if (e.type === 'flapping-stopped' && host?.state === 'down' && !isOpen(e.hostId, 'down')) {
+        // Its downs were not paged while it flapped; it is down now, so this is the page.
+        openNow.set(k(e.hostId, 'down'), { item, previously: false });
+        stillDown.add(item.rowId);
+      }
       continue;
     }
     if (e.type === 'down') {
@@ -216,8 +224,9 @@ export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): Group
   if (alerts.length > 0) {
     const withDependents = alerts.map((i) => {
       const kids = i.event.type === 'down' ? dependents.get(i.event.hostId) : undefined;
-      if (!kids) return i.event;
-      const event = { ...i.event, details: { ...i.event.details, dependents: kids } };
+      if (!kids && !stillDown.has(i.rowId)) return i.event;
+      const extraDetails = kids ? { dependents: kids } : { stillDown: true };
+      const event = { ...i.event, details: { ...i.event.details, ...extraDetails } };
       plan.rewrites.push({ rowId: i.rowId, event });
       return event;
     });
@@ -267,6 +276,7 @@ const PHRASES: Record<string, [one: string, many: string]> = {
   restarted: ['restarted', 'hosts restarted'],
   flapping: ['is flapping (pages paused)', 'hosts flapping (pages paused)'],
   'flapping-stopped': ['stopped flapping', 'hosts stopped flapping'],
+  'flapping-stopped-down': ['stopped flapping and is down', 'hosts stopped flapping and are down'],
   'check-problem': ['check failing', 'checks failing'],
   'check-ok': ['check OK again', 'checks OK again'],
 };
@@ -290,7 +300,14 @@ export function summarize(
 ): { title: string; text: string } {
   const byKind = new Map<string, HostEvent[]>();
   for (const e of events) {
-    const kind = e.type === 'check' ? (checkSeverity(e) > 0 ? 'check-problem' : 'check-ok') : e.type;
+    const kind =
+      e.type === 'check'
+        ? checkSeverity(e) > 0
+          ? 'check-problem'
+          : 'check-ok'
+        : e.type === 'flapping-stopped' && e.details.stillDown === true
+          ? 'flapping-stopped-down'
+          : e.type;
     const list = byKind.get(kind) ?? [];
     list.push(e);
     byKind.set(kind, list);
