@@ -28,6 +28,22 @@ interface WorkerFlags {
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
+/**
+ * While Redis is down BullMQ reports the same error on every reconnect attempt; print a
+ * message when it changes, then at most once a minute.
+ */
+function quietRepeats(write: (msg: string) => void, everyMs = 60_000): (err: Error) => void {
+  let last = '';
+  let lastAt = 0;
+  return (err) => {
+    const now = Date.now();
+    if (err.message === last && now - lastAt < everyMs) return;
+    last = err.message;
+    lastAt = now;
+    write(err.message);
+  };
+}
+
 function positiveInt(text: string, flag: string, min = 1): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min)
@@ -124,7 +140,7 @@ export function register(program: Command): void {
               process.stderr.write(`${e.sweepId} ${e.spec} ${e.outcome}${what}\n`);
             }
           : undefined,
-        onError: (err) => process.stderr.write(`thump worker: ${err.message}\n`),
+        onError: quietRepeats((msg) => process.stderr.write(`thump worker: ${msg}\n`)),
       });
       process.stderr.write(
         `thump worker ${handle.name}: waiting for hosts on ${redactRedisUrl(redisUrl)} (concurrency ${concurrency})\n`,

@@ -55,7 +55,10 @@ export async function createRun(
   targets: readonly SweepTarget[],
   opts: { now: number; ttlMs: number; connectTimeoutMs?: number; timeoutMs?: number },
 ): Promise<RunMeta> {
-  await client.del(keys.targets, keys.done, keys.results);
+  // Only the list is reset (a half-written one from a producer that died here). The done
+  // set and results are never deleted: no job exists before the commit below, and a
+  // second producer racing on the same new id must not wipe what workers recorded.
+  await client.del(keys.targets);
   for (let i = 0; i < targets.length; i += 1000) {
     const chunk = targets.slice(i, i + 1000).map((t) => JSON.stringify(t));
     await client.rpush(keys.targets, ...chunk);
