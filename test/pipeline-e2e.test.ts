@@ -159,6 +159,44 @@ describe('notify pipeline end to end (thump monitor)', () => {
     ]);
   });
 
+  it('pages a Nagios-style check of a real agent exiting 2, and its clearing at exit 0', async () => {
+    const r = await rig();
+    const { chmodSync, readFileSync, writeFileSync } = await import('node:fs');
+    const script = `${r.dir}/check_raid`;
+    const codeFile = `${r.dir}/raid.code`;
+    writeFileSync(codeFile, '0');
+    writeFileSync(
+      script,
+      `#!/bin/sh\nc=$(cat '${codeFile}')\nif [ "$c" = 2 ]; then echo "RAID CRITICAL - md0 degraded|x=1"; else echo "RAID OK - md0 clean"; fi\nexit $c\n`,
+    );
+    chmodSync(script, 0o755);
+    const monitorCfg = JSON.parse(readFileSync(r.configPath, 'utf8'));
+    const agentCfg = `${r.dir}/agent.yaml`;
+    writeFileSync(
+      agentCfg,
+      JSON.stringify({
+        agent: { id: 'db-7', to: monitorCfg.monitor.udp, interval: '300ms', secret_file: './secret' },
+        checks: [{ name: 'raid', command: script, interval: '200ms', timeout: '5s' }],
+      }),
+    );
+    const agent = spawnThump(['agent', '--config', agentCfg, '--log-format', 'json'], { THUMP_CONFIG: '' });
+    try {
+      await waitFor(async () => (await hostsIn(r, 'up')).includes('db-7'), 'the agent to be up', 45_000);
+      writeFileSync(codeFile, '2');
+      await waitFor(() => hookPayloads(r.hook).length >= 1, 'the check page', 20_000);
+      writeFileSync(codeFile, '0');
+      await waitFor(() => hookPayloads(r.hook).length >= 2, 'the check clearing', 20_000);
+      await settled(r);
+      const pages = hookPayloads(r.hook);
+      expect(pages.map((p) => p.kind)).toEqual(['alert', 'resolved']);
+      expect(pages[0]?.title).toBe('db-7 raid CRITICAL: RAID CRITICAL - md0 degraded');
+      expect(pages[0]?.events[0]).toMatchObject({ type: 'check', hostId: 'db-7' });
+      expect(pages[1]?.title).toBe('db-7 raid OK: RAID OK - md0 clean');
+    } finally {
+      await agent.stop('SIGTERM');
+    }
+  });
+
   it('pages flapping start and stop instead of a storm of downs and ups', async () => {
     const r = await rig();
     r.fleet.add(['witness', 'flappy']);
