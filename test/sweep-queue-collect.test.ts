@@ -382,4 +382,36 @@ describe('distributed sweep over a real redis-server', () => {
     expect(err.message).toContain(`--sweep-id ${sweepId}`);
     expect(Date.now() - stopped).toBeLessThan(15_000);
   });
+
+  it('keeps a worker serving across a Redis restart', async () => {
+    let server = await startRedis();
+    const port = server.port;
+    try {
+      const calls: string[] = [];
+      const errors: string[] = [];
+      workers.push(
+        await runWorker({
+          redisUrl: server.url,
+          concurrency: 2,
+          probe: fakeProbe(calls),
+          onError: (e) => errors.push(e.message),
+        }),
+      );
+      await server.stop();
+      await waitFor(() => errors.length > 0, 'the worker to notice Redis is gone');
+      server = await startRedis({ port });
+      const got: SweepResult[] = [];
+      const s = await runDistributedSweep({
+        redisUrl: server.url,
+        targets: targets(5),
+        onResult: (r) => {
+          got.push(r);
+        },
+      });
+      expect(s).toMatchObject({ total: 5, ok: 5, complete: true });
+      expect(calls).toHaveLength(5);
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -19,12 +19,14 @@ const REDIS_BIN = process.env.THUMP_REDIS_SERVER ?? '/usr/bin/redis-server';
  * (`--save '' --appendonly no`) in a temp folder, and waits until it answers PING.
  * Fails with the reason (missing binary, exit, no PONG) instead of skipping.
  */
-export async function startRedis(opts: { password?: string; timeoutMs?: number } = {}): Promise<RedisServer> {
+export async function startRedis(
+  opts: { password?: string; timeoutMs?: number /** Reuse a port (restart tests). */; port?: number } = {},
+): Promise<RedisServer> {
   if (!existsSync(REDIS_BIN)) {
     throw new Error(`redis-server not found at ${REDIS_BIN}: install the Debian package redis-server`);
   }
   const dir = tempDir('thump-redis-');
-  const port = await freeTcpPort();
+  const port = opts.port ?? (await freeTcpPort());
   const args = [
     '--port',
     String(port),
