@@ -118,4 +118,12 @@ describe.concurrent('thump check-config', () => {
     const noArg = await thump(['check-config']);
     expect(noArg.code).toBe(2);
   });
+
+  it('prints a JSON Schema for editors with --schema', async () => {
+    const r = await thump(['check-config', '--schema']);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.grouping.properties.group_wait.default).toBe('10s');
+  });
 });

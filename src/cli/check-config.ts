@@ -1,20 +1,24 @@
 import type { Command } from 'commander';
 import {
   ConfigIssuesError,
+  configJsonSchema,
   formatConfig,
   formatOrigin,
   loadConfigDetailed,
   redactConfig,
 } from '../config/index.js';
+import { UsageError } from '../errors.js';
 
 interface CheckConfigOptions {
   json?: boolean;
   env?: boolean;
+  schema?: boolean;
 }
 
 /**
- * Registers `thump check-config FILE [--json]`: validates a thump.yaml (with `THUMP_*`
- * overrides applied) and prints the effective config with secrets redacted. Exit 0 when
+ * Registers `thump check-config FILE [--json] [--no-env]` (and `--schema`): validates a
+ * thump.yaml (with `THUMP_*` overrides applied) and prints the effective config with
+ * secrets redacted. Exit 0 when
  * valid, 2 with every problem listed (one per line) when not, so it fits in CI and
  * pre-deploy hooks.
  */
@@ -22,13 +26,19 @@ export function register(program: Command): void {
   program
     .command('check-config')
     .description('validate a thump.yaml and print the effective config (secrets redacted)')
-    .argument('<file>', 'the config file to check')
+    .argument('[file]', 'the config file to check')
     .option(
       '--json',
       'print the result as JSON: {"valid":true,"config":...} or {"valid":false,"errors":[...]}',
     )
     .option('--no-env', 'ignore THUMP_* environment overrides')
-    .action((file: string, opts: CheckConfigOptions) => {
+    .option('--schema', 'print the JSON Schema of thump.yaml (for editors) and exit')
+    .action((file: string | undefined, opts: CheckConfigOptions) => {
+      if (opts.schema) {
+        process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+        return;
+      }
+      if (file === undefined) throw new UsageError('check-config: missing FILE (the thump.yaml to check)');
       const env = opts.env === false ? {} : process.env;
       try {
         const loaded = loadConfigDetailed({ path: file, env });

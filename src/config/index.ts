@@ -12,6 +12,7 @@ export {
   formatOrigin,
   formatPath,
 } from './issue.js';
+export { configJsonSchema } from './json-schema.js';
 export {
   type LoadConfigOptions,
   type LoadedConfig,
