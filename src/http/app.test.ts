@@ -21,10 +21,14 @@ beforeEach(async () => {
     { id: 'db-1', labels: { role: 'db' }, checks: [{ id: 'disk:/', severity: 2, text: '97% used' }] },
     T0,
   );
-  app = buildHttpApp(
-    { monitor, db: new Database(':memory:'), listen: { host: '127.0.0.1', port: 0 }, token: TOKEN, clock },
-    { events: monitor },
-  );
+  app = buildHttpApp({
+    monitor,
+    db: new Database(':memory:'),
+    listen: { host: '127.0.0.1', port: 0 },
+    token: TOKEN,
+    clock,
+    events: monitor,
+  });
   await app.ready();
 });
 

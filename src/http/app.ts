@@ -30,18 +30,12 @@ function uplotDir(): string | undefined {
   }
 }
 
-/** Options the app accepts beyond {@link HttpDeps}, for tests. */
-export interface BuildOptions {
-  /** Replaces the SQLite event store (tests, or a monitor with its own log). */
-  events?: EventLog;
-}
-
 /**
  * Builds the Fastify app (routes, error handling, dashboard files) without listening, so
  * tests can drive it with `app.inject()`. The live hub's timers start on `ready` and stop
  * on `close`.
  */
-export function buildHttpApp(deps: HttpDeps, opts: BuildOptions = {}): FastifyInstance {
+export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
@@ -57,7 +51,7 @@ export function buildHttpApp(deps: HttpDeps, opts: BuildOptions = {}): FastifyIn
     maxBufferBytes: deps.sse?.maxBufferBytes ?? 1_048_576,
     now,
   });
-  const eventLog: EventLog = opts.events ?? storeEventLog(deps.db);
+  const eventLog: EventLog = deps.events ?? storeEventLog(deps.db);
   const ctx: AppContext = {
     monitor: deps.monitor,
     notify: deps.notify,

@@ -173,5 +173,14 @@ export function buildMetricsRegistry(
   }
 
   collectDefaultMetrics({ register: reg });
+  // prom-client names these gauges `*_total`, which `promtool check metrics` rejects
+  // ("non-counter metrics should not have _total suffix"); their `nodejs_active_*` twins stay.
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
+    reg.removeSingleMetric(name);
+  }
   return reg;
 }

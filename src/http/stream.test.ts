@@ -66,10 +66,13 @@ afterEach(async () => {
 });
 
 async function serve(monitor: FakeMonitor, sse = {}) {
-  const app = buildHttpApp(
-    { monitor, db: new Database(':memory:'), listen: { host: '127.0.0.1', port: 0 }, sse },
-    { events: monitor },
-  );
+  const app = buildHttpApp({
+    monitor,
+    db: new Database(':memory:'),
+    listen: { host: '127.0.0.1', port: 0 },
+    sse,
+    events: monitor,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   close = () => app.close();
   const { port } = app.server.address() as { port: number };

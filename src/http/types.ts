@@ -3,6 +3,7 @@ import type { MonitorView } from '../monitor/types.js';
 import type { NotifyView } from '../notify/types.js';
 import type { Db } from '../store/db.js';
 import type { Clock } from '../util/clock.js';
+import type { EventLog } from './event-log.js';
 
 /** Everything the HTTP layer reads or drives. Only `monitor`, `db` and `listen` are required. */
 export interface HttpDeps {
@@ -14,6 +15,8 @@ export interface HttpDeps {
   notify?: NotifyView;
   logger?: Logger;
   clock?: Clock;
+  /** The event log to read; default: the SQLite log in `db` (src/store/events.ts). */
+  events?: EventLog;
   /** Extra facts for `GET /api/info` (version, udp port, db path...). */
   info?: Record<string, unknown>;
   /** SSE tuning (defaults from the `http:` config section). */

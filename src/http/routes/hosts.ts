@@ -40,10 +40,11 @@ export function hostFilter(q: Query): (h: HostView) => boolean {
 
 /** Host list and detail routes. */
 export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/api/hosts', async (req) => {
+  app.get('/api/hosts', async (req, reply) => {
     const q = req.query as Query;
     const match = hostFilter(q);
     const now = ctx.now();
+    reply.header('x-server-time', String(now));
     const limit = intParam(q, 'limit', { min: 1, max: 1_000_000, fallback: 1_000_000 });
     const offset = intParam(q, 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
     const hosts = ctx.monitor.hosts().filter(match);

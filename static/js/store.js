@@ -1,0 +1,116 @@
+/**
+ * The page's data: hosts by id, recent events, and the server-clock offset. Views subscribe
+ * to topics (`hosts`, `beats`, `events`) and re-render on the next animation frame, so a
+ * burst of updates costs one render.
+ */
+import { SEVERITIES } from './format.js';
+
+const MAX_EVENTS = 500;
+
+export const store = {
+  /** id -> host JSON plus `_beat` (last beat, ms) and `_search` (lowercased search text). */
+  hosts: new Map(),
+  /** Newest first. */
+  events: [],
+  lastEventId: 0,
+  /** serverNow - Date.now(), so ages tick in the server's time. */
+  offset: 0,
+  listeners: new Map(),
+  pending: new Set(),
+  frame: 0,
+};
+
+export function now() {
+  return Date.now() + store.offset;
+}
+
+export function on(topic, fn) {
+  let set = store.listeners.get(topic);
+  if (!set) {
+    set = new Set();
+    store.listeners.set(topic, set);
+  }
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
+export function emit(topic) {
+  store.pending.add(topic);
+  if (store.frame) return;
+  store.frame = requestAnimationFrame(() => {
+    store.frame = 0;
+    const topics = [...store.pending];
+    store.pending.clear();
+    for (const t of topics) for (const fn of store.listeners.get(t) ?? []) fn();
+  });
+}
+
+function prepare(h) {
+  h._beat = h.lastBeatAt ? Date.parse(h.lastBeatAt) : 0;
+  h._search = `${h.id} ${h.address} ${Object.entries(h.labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`.toLowerCase();
+  return h;
+}
+
+export function setHosts(list, serverNow) {
+  if (serverNow) store.offset = serverNow - Date.now();
+  store.hosts = new Map(list.map((h) => [h.id, prepare(h)]));
+  emit('hosts');
+}
+
+export function setEvents(list) {
+  store.events = list.slice(0, MAX_EVENTS);
+  store.lastEventId = Math.max(store.lastEventId, list[0]?.id ?? 0);
+  emit('events');
+}
+
+/** An SSE `event` message: the event and the host it is about, as it is now. */
+export function applyEvent(event, host) {
+  if (event.id <= store.lastEventId) return;
+  store.lastEventId = event.id;
+  store.events.unshift(event);
+  if (store.events.length > MAX_EVENTS) store.events.length = MAX_EVENTS;
+  if (host) store.hosts.set(host.id, prepare(host));
+  emit('events');
+  if (host) emit('hosts');
+}
+
+/** An SSE `beats` message: `[id, lastBeatAt, uptimeSeconds, load1, state, worstSeverity]` rows. */
+export function applyBeats({ now: serverNow, rows }) {
+  if (serverNow) store.offset = serverNow - Date.now();
+  let stateChanged = false;
+  for (const [id, beat, uptime, load1, state, sev] of rows) {
+    const h = store.hosts.get(id);
+    if (!h) continue;
+    h._beat = beat;
+    h.lastBeatAt = new Date(beat).toISOString();
+    h.uptimeSeconds = uptime;
+    h.load[0] = load1;
+    if (h.state !== state) {
+      h.state = state;
+      stateChanged = true;
+    }
+    h.checkStatus = SEVERITIES[sev] ?? 'unknown';
+  }
+  emit(stateChanged ? 'hosts' : 'beats');
+}
+
+/** Counts for the summary bar. */
+export function counts() {
+  const c = { total: 0, up: 0, down: 0, left: 0, flapping: 0, checks: 0, late: 0 };
+  const t = now();
+  for (const h of store.hosts.values()) {
+    c.total++;
+    c[h.state] = (c[h.state] ?? 0) + 1;
+    if (h.flapping) c.flapping++;
+    if (h.checkStatus !== 'ok') c.checks++;
+    if (h.state === 'up' && isLate(h, t)) c.late++;
+  }
+  return c;
+}
+
+/** An `up` host whose last beat is older than 1.5 intervals: alive, but beats are going missing. */
+export function isLate(h, t) {
+  return h._beat > 0 && t - h._beat > h.intervalMs * 1.5;
+}
