@@ -1,51 +1,26 @@
-import * as crypto from 'node:crypto';
-import { MAX_DATAGRAM } from './wire.js';
-
-type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer') => Buffer;
-/** `crypto.hash` (Node >= 20.12): a one-shot digest without a Hash object per call. */
-const oneShot: OneShotHash | undefined = (crypto as unknown as { hash?: OneShotHash }).hash;
-
-const BLOCK = 64;
+import { createHmac } from 'node:crypto';
 
 /**
- * HMAC-SHA256 (RFC 2104) for one secret, tuned for the monitor's hot path.
+ * HMAC-SHA256 (RFC 2104) for one secret, as the codec uses it.
  *
- * `createHmac` allocates an Hmac object and re-derives the padded key for every datagram.
- * Here the ipad/opad blocks are prepared once and the two SHA-256 passes use the one-shot
- * `crypto.hash` over a reused scratch buffer: the same bytes as `createHmac`, measurably
- * cheaper per packet (see bench/protocol-codec.ts). Falls back to `createHmac` on Node builds
- * without `crypto.hash` or for inputs longer than a datagram.
+ * Plain `createHmac` per datagram. We measured the alternatives on Node 20 (bench/protocol-codec.ts
+ * and docs/perf/protocol.md): cloning pre-keyed inner/outer `Hash` states with `hash.copy()` was
+ * ~15% slower, and two one-shot `crypto.hash` passes over a reused ipad/opad scratch buffer were no
+ * faster within noise. The cost is dominated by crossing into OpenSSL, not by key setup, so the
+ * simplest correct construction wins.
  */
 export class HmacSha256 {
   private readonly secret: Buffer;
-  /** ipad block followed by room for one datagram. */
-  private readonly inner: Buffer | undefined;
-  /** opad block followed by the 32-byte inner digest. */
-  private readonly outer: Buffer | undefined;
 
   constructor(secret: Buffer) {
     this.secret = Buffer.from(secret);
-    if (oneShot === undefined) return;
-    const key = Buffer.alloc(BLOCK);
-    (secret.length > BLOCK ? crypto.createHash('sha256').update(secret).digest() : secret).copy(key);
-    this.inner = Buffer.alloc(BLOCK + MAX_DATAGRAM);
-    this.outer = Buffer.alloc(BLOCK + 32);
-    for (let i = 0; i < BLOCK; i++) {
-      this.inner[i] = (key[i] as number) ^ 0x36;
-      this.outer[i] = (key[i] as number) ^ 0x5c;
-    }
   }
 
   /** The full 32-byte MAC of `data[0, end)`. */
   digest(data: Buffer, end: number): Buffer {
-    const inner = this.inner;
-    const outer = this.outer;
-    if (oneShot === undefined || inner === undefined || outer === undefined || end > MAX_DATAGRAM) {
-      return crypto.createHmac('sha256', this.secret).update(data.subarray(0, end)).digest();
-    }
-    data.copy(inner, BLOCK, 0, end);
-    oneShot('sha256', inner.subarray(0, BLOCK + end), 'buffer').copy(outer, BLOCK);
-    return oneShot('sha256', outer, 'buffer');
+    return createHmac('sha256', this.secret)
+      .update(end === data.length ? data : data.subarray(0, end))
+      .digest();
   }
 
   /**
@@ -62,7 +37,7 @@ export class HmacSha256 {
 
 const cache = new WeakMap<Buffer, HmacSha256>();
 
-/** The prepared MAC for a secret, built once per secret Buffer and reused. */
+/** The MAC object for a secret, built once per secret Buffer and reused. */
 export function hmacFor(secret: Buffer): HmacSha256 {
   let m = cache.get(secret);
   if (m === undefined) {
