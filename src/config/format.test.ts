@@ -111,7 +111,7 @@ describe('formatConfig', () => {
         );
         expect(again.config).toEqual(first);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

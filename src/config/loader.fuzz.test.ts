@@ -110,7 +110,7 @@ describe('loader fuzzing', () => {
       fc.property(configish, (obj) => {
         outcome(() => parseConfigText(stringify(obj), 'fuzz.yaml'));
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 
@@ -120,7 +120,7 @@ describe('loader fuzzing', () => {
         const thumpEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [`THUMP_${k}`, v]));
         outcome(() => parseConfigText('', 'fuzz.yaml', { overrides: obj, env: thumpEnv }));
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 
