@@ -81,8 +81,9 @@ describe('thump worker processes on a real Redis and sshd', () => {
     const sweep = runDistributedSweep({
       redisUrl: redis.url,
       targets: all,
-      connectTimeoutMs: 8000,
-      timeoutMs: 8000,
+      // Long enough that A still holds its silent hosts when it is killed, even on a slow box.
+      connectTimeoutMs: 15_000,
+      timeoutMs: 15_000,
       onResult: (r) => {
         got.push(r);
       },
@@ -90,13 +91,16 @@ describe('thump worker processes on a real Redis and sshd', () => {
     const conn = new Redis(redis.url);
     const queue = new Queue('sweep', { connection: conn, prefix: 'thump' });
     try {
+      const silentSpecs = new Set(silentTargets.map((t) => t.spec));
       const heldByA = async () =>
         (await queue.getActive())
           .filter((j) => j.processedBy === 'doomed')
-          .map((j) => (j.data as { target: SweepTarget }).target.spec);
-      await waitFor(async () => (await heldByA()).length >= 2, 'worker A to hold jobs', 30_000);
+          .map((j) => (j.data as { target: SweepTarget }).target.spec)
+          .filter((spec) => silentSpecs.has(spec));
+      await waitFor(async () => (await heldByA()).length >= 2, 'worker A to hold silent hosts', 30_000);
       const b = worker('rescuer');
       await waitFor(() => / recorded/.test(b.stderr()), 'worker B to record a result', 30_000);
+      // Both workers are busy now; A is in the middle of its silent hosts (15 s each).
       const held = await heldByA();
       expect(held.length).toBeGreaterThan(0);
       a.child.kill('SIGKILL');
@@ -110,7 +114,6 @@ describe('thump worker processes on a real Redis and sshd', () => {
       expect([...specs].sort()).toEqual(all.map((t) => t.spec).sort());
       // Real answers from sshd, precise failures from the silent endpoints.
       const local = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-      const silentSpecs = new Set(silentTargets.map((t) => t.spec));
       for (const r of got) {
         if (silentSpecs.has(r.target)) {
           expect(r.status === 'error' && r.errorClass, JSON.stringify(r)).toBe('timeout');
