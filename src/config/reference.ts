@@ -120,6 +120,15 @@ export function typeText(s: AnySchema): string {
         const p = checksOf(core).find((c) => c.format === 'regex')?.pattern;
         return `string matching \`${String(p)}\``;
       }
+      const affix = checksOf(core).find((c) =>
+        ['starts_with', 'ends_with', 'includes'].includes(c.format ?? ''),
+      );
+      if (affix) {
+        const a = affix as CheckDef & { prefix?: string; suffix?: string; includes?: string };
+        if (a.format === 'starts_with') return `string starting with \`${a.prefix}\``;
+        if (a.format === 'ends_with') return `string ending with \`${a.suffix}\``;
+        return `string containing \`${a.includes}\``;
+      }
       if (fmt && fmt !== 'regex') return `string (${fmt})`;
       return `string${rangeText(core, ' characters')}`;
     }
@@ -162,7 +171,7 @@ const STRING_EXAMPLES: [RegExp, string][] = [
   [/(^|_)url$/, 'https://example.org/hook'],
   [/^(hosts?|pattern)$/, 'web-*'],
   [/^parent$/, 'core-switch-1'],
-  [/^(email|from|to)$/, 'ops@example.org'],
+  [/^(email|from)$/, 'ops@example.org'],
   [/_at$/, '2026-01-31T02:00:00Z'],
   [/^cron$/, '0 2 * * *'],
   [/^name$/, 'ops'],

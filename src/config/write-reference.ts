@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { type ReferenceRow, renderReference } from './reference.js';
+import { type ReferenceRow, referenceRows, renderReference } from './reference.js';
 import { configSchema } from './schema.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -74,12 +74,19 @@ const norm = (s: string) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '')
-    .replace(/(configshape|shape|schema|config|item)+$/g, '')
+    .replace(/(configshape|shape|schema|config|item|fields)+$/g, '')
     .replace(/ies$/, 'y')
     .replace(/s$/, '');
 
-/** Picks the comment for a reference row: same key, and an owner named like its parent. */
-export function describer(comments: Comment[]): (row: ReferenceRow) => string | undefined {
+/**
+ * Picks the comment for a reference row: same key, and an owner named like its parent (or,
+ * for one variant of a list item, the variant's own file or a shared `common*`/`base*`
+ * shape). Then the hand-written {@link EXTRA} text, then generic wording for secret files.
+ */
+export function describer(
+  comments: Comment[],
+  paths: ReadonlySet<string>,
+): (row: ReferenceRow) => string | undefined {
   return (row) => {
     const segs = row.path.replaceAll('[]', '').split('.');
     const key = segs[segs.length - 1] as string;
@@ -89,27 +96,42 @@ export function describer(comments: Comment[]): (row: ReferenceRow) => string | 
     // Only structural matches: a guess by key name alone put the wrong text on a key.
     const score = (c: Comment): number => {
       const owner = c.owners[0] ?? '';
-      if (variant !== undefined) return relative(ROOT, c.file).endsWith(`/${variant}.ts`) ? 3 : 0;
+      if (variant !== undefined) {
+        if (relative(ROOT, c.file).endsWith(`/${variant}.ts`)) return 3;
+        return /^(common|base|shared)/i.test(owner) && norm(owner).includes(parent) ? 2 : 0;
+      }
       if (parent === '') return /ConfigShape$/.test(owner) ? 3 : 0;
       if (c.owners.some((o) => norm(o) === parent)) return 3;
       return 0;
     };
     const best = candidates.map((c) => ({ c, s: score(c) })).sort((a, b) => b.s - a.s)[0];
     if (best && best.s > 0) return best.c.text;
-    // Keys made by helpers (secret triples) get the shared wording.
+    const extra = EXTRA[variant !== undefined ? `${row.path}@${variant}` : row.path] ?? EXTRA[row.path];
+    if (extra !== undefined) return extra;
+    // Keys made by helpers (secret pairs and triples) get the shared wording.
+    const prefix = row.path.slice(0, row.path.length - key.length);
     const file = /^(.+)_file$/.exec(key);
-    if (file)
-      return `File holding \`${file[1]}\` (relative to the config file's folder; trailing newline dropped).`;
+    if (file && paths.has(`${prefix}${file[1]}`)) {
+      return `File holding \`${file[1]}\` instead of writing it here (relative to the config file's folder; trailing newline dropped).`;
+    }
     const env = /^(.+)_env$/.exec(key);
-    if (env) return `Name of an environment variable holding \`${env[1]}\`.`;
+    if (env && paths.has(`${prefix}${env[1]}`))
+      return `Name of an environment variable holding \`${env[1]}\`.`;
     return undefined;
   };
 }
 
+/**
+ * Descriptions for keys whose owners wrote no TSDoc comment (or whose key is built by a
+ * helper). `path` for every variant, or `path@variant` for one.
+ */
+export const EXTRA: Record<string, string> = {};
+
 /** The reference section as it should be in docs/configuration.md. */
 export function generatedReference(): string {
   const comments = collectComments(sourceFiles(join(ROOT, 'src')));
-  return renderReference(configSchema, describer(comments));
+  const paths = new Set(referenceRows(configSchema).map((r) => r.path));
+  return renderReference(configSchema, describer(comments, paths));
 }
 
 /** Replaces the text between the markers. */
