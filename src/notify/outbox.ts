@@ -40,6 +40,10 @@ export interface DispatcherDeps {
   random?: () => number;
 }
 
+/** Delivered, suppressed and failed rows are kept this long (for inspection), then pruned. */
+const KEEP_FINISHED_MS = 7 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
+
 /** Longest single timer; later wake-ups are re-armed (absolute times, no timer overflow). */
 const MAX_SLEEP_MS = 30_000;
 
@@ -59,6 +63,7 @@ export class Dispatcher {
   private readonly stopController = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private kickPending = false;
+  private nextPruneAt = 0;
   private running = false;
   private readonly log: pino.Logger | undefined;
 
@@ -179,6 +184,12 @@ export class Dispatcher {
   step(): number | undefined {
     const { store, timing } = this.deps;
     const now = this.deps.clock.now();
+    if (now >= this.nextPruneAt) {
+      // Finished rows are history, not state: keep a week for inspection, then drop them.
+      this.nextPruneAt = now + PRUNE_EVERY_MS;
+      const n = store.prune(now - KEEP_FINISHED_MS);
+      if (n > 0) this.log?.debug({ rows: n }, 'pruned old outbox rows');
+    }
     let next: number | undefined;
     const wake = (t: number) => {
       next = next === undefined ? t : Math.min(next, t);

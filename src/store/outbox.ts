@@ -170,9 +170,10 @@ function prepareAll(db: Db) {
     eventJson: p(`SELECT event_json FROM notify_outbox WHERE event_id = ? AND notifier = ? AND reminder = 0`),
     alertsOf: p('SELECT * FROM notify_alerts WHERE notifier = ?'),
     rewrite: p('UPDATE notify_outbox SET event_json = ? WHERE id = ?'),
-    pruneRows: p(
-      `DELETE FROM notify_outbox WHERE state IN ('sent', 'suppressed', 'failed') AND created_at < ?`,
-    ),
+    pruneRows: p(`DELETE FROM notify_outbox
+                  WHERE state IN ('sent', 'suppressed', 'failed') AND created_at < ?
+                    AND NOT EXISTS (SELECT 1 FROM notify_alerts a
+                                    WHERE a.event_id = notify_outbox.event_id AND a.notifier = notify_outbox.notifier)`),
     pruneBatches: p(`DELETE FROM notify_batches WHERE state IN ('sent', 'failed') AND created_at < ?`),
   };
 }
