@@ -71,7 +71,7 @@ export function judgeArray(a: MdArray): { severity: Severity; text: string } {
     a.failed.length > 0 ||
     (a.wanted !== undefined && a.working !== undefined && a.working < a.wanted) ||
     (a.map?.includes('_') ?? false);
-  const counts = a.map !== undefined ? ` [${a.working}/${a.wanted}] [${a.map}]` : '';
+  const counts = a.map !== undefined ? ` [${a.wanted}/${a.working}] [${a.map}]` : '';
   const failed = a.failed.length > 0 ? `, failed: ${a.failed.join(' ')}` : '';
   const act = a.action
     ? `, ${a.action.kind} ${a.action.pending ? 'pending' : `${a.action.percent?.toFixed(1)}%`}`
