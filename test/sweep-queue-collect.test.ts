@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceError } from '../src/errors.js';
 import {
+  cancelDistributedSweep,
   jobIdFor,
   loadMeta,
   type QueueProbe,
@@ -11,7 +12,8 @@ import {
   runWorker,
   type WorkerHandle,
 } from '../src/sweep/queue/index.js';
-import type { SweepResult, SweepTarget } from '../src/sweep/types.js';
+import { recordResult } from '../src/sweep/queue/record.js';
+import type { SweepOk, SweepResult, SweepTarget } from '../src/sweep/types.js';
 import { freeTcpPort, waitFor } from './support/proc.js';
 import { type RedisServer, startRedis } from './support/redis.js';
 
@@ -413,5 +415,63 @@ describe('distributed sweep over a real redis-server', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('cancels a sweep: queued jobs removed, state deleted, nothing probed afterwards', async () => {
+    const queueName = `q${++queueSeq}`;
+    const ac = new AbortController();
+    const s = await runDistributedSweep({
+      redisUrl: redis.url,
+      targets: targets(20),
+      queueName,
+      signal: ac.signal,
+      onEnqueued: () => ac.abort(),
+      onResult: () => {},
+    });
+    const c = await cancelDistributedSweep({ redisUrl: redis.url, sweepId: s.sweepId, queueName });
+    expect(c).toEqual({ sweepId: s.sweepId, removedJobs: 20, total: 20 });
+    expect(await admin.exists(...Object.values(runKeys('thump', s.sweepId)))).toBe(0);
+    const q = new Queue(queueName, { connection: admin, prefix: 'thump' });
+    expect(await q.getWaitingCount()).toBe(0);
+    await q.close();
+    await expect(
+      cancelDistributedSweep({ redisUrl: redis.url, sweepId: s.sweepId, queueName }),
+    ).rejects.toThrow(/is not in Redis/);
+  });
+
+  it('records a host once and counts the repeat when two workers answer it', async () => {
+    const ac = new AbortController();
+    const queueName = `q${++queueSeq}`;
+    const s = await runDistributedSweep({
+      redisUrl: redis.url,
+      targets: targets(1),
+      queueName,
+      signal: ac.signal,
+      onEnqueued: () => ac.abort(),
+      onResult: () => {},
+    });
+    const keys = runKeys('thump', s.sweepId);
+    const [t] = targets(1);
+    const result = await fakeProbe([])(t!, {});
+    expect(await recordResult(admin, keys, result)).toBe('recorded');
+    expect(await recordResult(admin, keys, { ...(result as SweepOk), uptimeSeconds: 99 })).toBe('duplicate');
+    expect(await admin.xlen(keys.results)).toBe(1);
+    expect(await loadMeta(admin, keys)).toMatchObject({ ok: 1, failed: 0, duplicates: 1 });
+    const got: SweepResult[] = [];
+    const done = await runDistributedSweep({
+      redisUrl: redis.url,
+      sweepId: s.sweepId,
+      queueName,
+      onResult: (r) => {
+        got.push(r);
+      },
+    });
+    expect(done).toMatchObject({ total: 1, ok: 1, complete: true, duplicates: 1 });
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ uptimeSeconds: 1234 });
+    await admin.del(...Object.values(keys));
+    const q = new Queue(queueName, { connection: admin, prefix: 'thump' });
+    await q.obliterate({ force: true });
+    await q.close();
   });
 });

@@ -1,3 +1,4 @@
+export { cancelDistributedSweep } from './cancel.js';
 export { asResult, type Collected, Collector, uniqueTargets } from './collector.js';
 export { connectRedis, DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
 export { parseJobData, type SweepJobData } from './job-data.js';

@@ -64,6 +64,8 @@ export interface DistributedSweepSummary {
   failed: number;
   /** False when `signal` stopped collection before every host answered. */
   complete: boolean;
+  /** Hosts probed more than once (a worker died holding them); each still written once. */
+  duplicates: number;
 }
 
 const DAY = 86_400_000;
@@ -153,7 +155,15 @@ export async function runDistributedSweep(opts: DistributedSweepOptions): Promis
       await setState(client, keys, 'done', clock.now());
       await expireRun(client, keys, opts.finishedTtlMs ?? 3_600_000);
     }
-    return { sweepId, total: collector.total, ok: collector.ok, failed: collector.failed, complete };
+    const duplicates = Number((await client.hget(keys.meta, 'duplicates')) ?? 0);
+    return {
+      sweepId,
+      total: collector.total,
+      ok: collector.ok,
+      failed: collector.failed,
+      complete,
+      duplicates,
+    };
   };
 
   const running = body();

@@ -7,12 +7,16 @@ import type { RunKeys } from './keys.js';
  * SADD to the `done` set is the gate; only the first result for a spec reaches the
  * results stream and the ok/failed counters. A job retried after its worker died
  * (stalled-job recovery) probes again, but its second result is dropped here.
+ * Dropped repeats are counted in the meta field `duplicates` (hosts probed twice).
  * Returns 1 (recorded), 0 (duplicate) or -1 (the sweep is gone: expired or cleaned up).
  * Keys share the sweep's `{id}` hash tag, so this also runs on Redis Cluster.
  */
 const RECORD_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
+  redis.call('HINCRBY', KEYS[1], 'duplicates', 1)
+  return 0
+end
 redis.call('XADD', KEYS[3], '*', 'r', ARGV[2])
 redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
 local ttl = redis.call('PTTL', KEYS[1])

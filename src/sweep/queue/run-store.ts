@@ -15,6 +15,8 @@ export interface RunMeta {
   finishedAt: number | null;
   ok: number;
   failed: number;
+  /** Results dropped because the host already had one (re-probes after worker deaths). */
+  duplicates: number;
   targetsHash: string;
   connectTimeoutMs?: number;
   timeoutMs?: number;
@@ -38,6 +40,7 @@ export async function loadMeta(client: Redis, keys: RunKeys): Promise<RunMeta | 
     finishedAt: num(m.finishedAt) ?? null,
     ok: Number(m.ok ?? 0),
     failed: Number(m.failed ?? 0),
+    duplicates: Number(m.duplicates ?? 0),
     targetsHash: m.targetsHash,
     ...(num(m.connectTimeoutMs) === undefined ? {} : { connectTimeoutMs: num(m.connectTimeoutMs) }),
     ...(num(m.timeoutMs) === undefined ? {} : { timeoutMs: num(m.timeoutMs) }),
@@ -70,6 +73,7 @@ export async function createRun(
     finishedAt: null,
     ok: 0,
     failed: 0,
+    duplicates: 0,
     targetsHash: targetsHash(targets),
     ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
