@@ -1,105 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { openDb } from '../store/db.js';
-import { sweepMigrations } from '../store/sweeps.js';
-import {
-  createProbeOptions,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_TIMEOUT_MS,
-  formatHostListErrors,
-  type HostKeyMode,
-  parseHostList,
-  type SweepTarget,
-} from '../sweep/index.js';
-import { createProgress } from '../sweep/progress.js';
-import { runLocalSweep } from '../sweep/runner.js';
-import { DEFAULT_CONCURRENCY } from '../sweep/scheduler.js';
-import { createSinks, SWEEP_FORMATS, type SweepFormat } from '../sweep/sinks/index.js';
-import { formatSummary, type SweepSummary, SweepTally } from '../sweep/tally.js';
-import { loadSshConfig, resolveTargets } from '../sweep/targets.js';
-import { parseDuration } from '../util/duration.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../sweep/defaults.js';
 
-interface SweepFlags {
-  user?: string;
-  port?: string;
-  identity: string[];
-  concurrency: string;
-  connectTimeout: string;
-  timeout: string;
-  knownHosts?: string;
-  acceptNew?: boolean;
-  insecureIgnoreHostKeys?: boolean;
-  format?: string;
-  out?: string;
-  db?: string;
-  sshConfig?: string;
-  every?: string;
-  redis?: string;
-  sweepId?: string;
-  progress: boolean;
-}
-
+const FORMATS = 'table|jsonl|csv';
 const collect = (v: string, acc: string[]) => [...acc, v];
-
-function intFlag(text: string, flag: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag}: "${text}" must be an integer from ${min} to ${max}`);
-  }
-  return n;
-}
-
-function readHostList(source: string | undefined): { name: string; text: string } {
-  if (source === undefined || source === '-') {
-    if (source === undefined && process.stdin.isTTY) {
-      throw new UsageError('no hosts: give a hosts file, or "-" to read them from stdin');
-    }
-    return { name: '<stdin>', text: readFileSync(0, 'utf8') };
-  }
-  try {
-    return { name: source, text: readFileSync(source, 'utf8') };
-  } catch (err) {
-    throw new UsageError(`cannot read hosts file ${source}: ${(err as NodeJS.ErrnoException).code ?? err}`);
-  }
-}
-
-/** Reads, checks and resolves the host list (bad lines: one usage error naming each). */
-function loadTargets(source: string | undefined, f: SweepFlags): SweepTarget[] {
-  const { name, text } = readHostList(source);
-  const parsed = parseHostList(text);
-  if (parsed.errors.length > 0) {
-    throw new UsageError(
-      `${parsed.errors.length} bad line${parsed.errors.length === 1 ? '' : 's'} in the host list:\n${formatHostListErrors(name, parsed.errors)}`,
-    );
-  }
-  for (const d of parsed.duplicates) {
-    process.stderr.write(`thump: ${name}:${d.line}: "${d.spec}" repeats line ${d.firstLine}; probed once\n`);
-  }
-  const home = homedir();
-  const sshConfig = f.sshConfig
-    ? loadSshConfig(f.sshConfig, true, home)
-    : loadSshConfig(join(home, '.ssh', 'config'), false, home);
-  const defaults: Parameters<typeof resolveTargets>[1] = { sshConfig, home };
-  if (f.user !== undefined) defaults.user = f.user;
-  if (f.port !== undefined) defaults.port = intFlag(f.port, '--port', 1, 65535);
-  return resolveTargets(parsed.entries, defaults);
-}
-
-function hostKeyMode(f: SweepFlags): HostKeyMode {
-  if (f.acceptNew && f.insecureIgnoreHostKeys) {
-    throw new UsageError('--accept-new and --insecure-ignore-host-keys cannot be used together');
-  }
-  if (f.insecureIgnoreHostKeys) {
-    process.stderr.write(
-      'thump: WARNING: --insecure-ignore-host-keys: host keys are NOT checked; anyone on the path can impersonate these hosts\n',
-    );
-    return 'ignore';
-  }
-  return f.acceptNew ? 'accept-new' : 'strict';
-}
 
 /** Registers `thump sweep`: agentless uptime over ssh, locally or through Redis workers. */
 export function register(program: Command): void {
@@ -129,10 +32,7 @@ export function register(program: Command): void {
     .option('--accept-new', 'trust hosts not yet in known_hosts and append them (changed keys still fail)')
     .option('--insecure-ignore-host-keys', 'do not check host keys at all (warns; for throwaway labs only)')
     .option('-F, --ssh-config <file>', 'ssh client config to honour (default ~/.ssh/config)')
-    .option(
-      '--format <fmt>',
-      `output format: ${SWEEP_FORMATS.join('|')} (default: table on a terminal, else jsonl)`,
-    )
+    .option('--format <fmt>', `output format: ${FORMATS} (default: table on a terminal, else jsonl)`)
     .option('--out <file>', 'write results to this file instead of stdout')
     .option('--db <file>', 'also store runs and results in this SQLite file (for the API/dashboard)')
     .option('--every <dur>', 'repeat forever at this interval over kept connections (stop with Ctrl-C)')
@@ -142,124 +42,9 @@ export function register(program: Command): void {
     )
     .option('--sweep-id <id>', 'with --redis: name the sweep, or resume collecting a running one')
     .option('--no-progress', 'no progress bar even on a terminal')
-    .action(async (hosts: string | undefined, f: SweepFlags) => {
-      process.exitCode = await sweepCommand(hosts, f);
+    .action(async (hosts: string | undefined, f: Record<string, unknown>) => {
+      // Loaded on use: `thump --help` or other subcommands never load ssh2 and SQLite.
+      const { sweepCommand } = await import('../sweep/command.js');
+      process.exitCode = await sweepCommand(hosts, f as unknown as Parameters<typeof sweepCommand>[1]);
     });
-}
-
-async function sweepCommand(hostsArg: string | undefined, f: SweepFlags): Promise<number> {
-  const concurrency = intFlag(f.concurrency, '--concurrency', 1, 100_000);
-  const connectTimeoutMs = parseDuration(f.connectTimeout, '--connect-timeout');
-  const timeoutMs = parseDuration(f.timeout, '--timeout');
-  const everyMs = f.every !== undefined ? parseDuration(f.every, '--every') : undefined;
-  if (everyMs !== undefined && everyMs < 1000) throw new UsageError('--every must be at least 1s');
-  if (f.format !== undefined && !SWEEP_FORMATS.includes(f.format as SweepFormat)) {
-    throw new UsageError(`--format: "${f.format}" is not one of ${SWEEP_FORMATS.join(', ')}`);
-  }
-  if (f.redis !== undefined && everyMs !== undefined)
-    throw new UsageError('--every cannot be combined with --redis');
-  if (f.sweepId !== undefined && f.redis === undefined) throw new UsageError('--sweep-id needs --redis');
-  const toTerminal = f.out === undefined && process.stdout.isTTY === true;
-  const format = (f.format ?? (toTerminal ? 'table' : 'jsonl')) as SweepFormat;
-  const resuming = f.redis !== undefined && f.sweepId !== undefined && hostsArg === undefined;
-  const targets = resuming ? undefined : loadTargets(hostsArg, f);
-  const mode = hostKeyMode(f);
-
-  const db = f.db !== undefined ? openDb(f.db, [sweepMigrations]) : undefined;
-  const sinks = await createSinks({
-    format,
-    ...(f.out !== undefined ? { outFile: f.out } : {}),
-    ...(db ? { db } : {}),
-    specs: targets?.map((t) => t.spec) ?? [],
-  });
-  // A bar on stderr only when stderr is a terminal and stdout is not one too (on a
-  // terminal the streaming table rows are the progress, and a bar would tear them).
-  const showBar = f.progress && !toTerminal;
-  const progress = createProgress(showBar ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    if (f.redis !== undefined) {
-      return await distributed(f, targets, sinks, { connectTimeoutMs, timeoutMs }, abort.signal, progress);
-    }
-    const probe = createProbeOptions({
-      identityFiles: f.identity,
-      ...(f.knownHosts !== undefined ? { knownHostsFile: f.knownHosts } : {}),
-      hostKeyMode: mode,
-      connectTimeoutMs,
-      timeoutMs,
-      ...(everyMs !== undefined ? { keepaliveIntervalMs: Math.min(15_000, everyMs) } : {}),
-    });
-    const list = targets ?? [];
-    let last: SweepSummary | undefined;
-    await runLocalSweep({
-      targets: list,
-      probe,
-      concurrency,
-      sinks,
-      ...(everyMs !== undefined ? { everyMs } : {}),
-      signal: abort.signal,
-      onRoundStart: (_round, total) => progress.start(total),
-      onResult: (r) => progress.tick(r.status !== 'ok'),
-      onRoundEnd: (round, summary) => {
-        progress.stop();
-        // With --every, a round cut short by Ctrl-C does not decide the exit code.
-        if (summary.total === list.length || last === undefined) last = summary;
-        const prefix = everyMs !== undefined ? `round ${round + 1}: ` : '';
-        process.stderr.write(`thump: ${prefix}${formatSummary(summary)}\n`);
-      },
-    });
-    if (abort.signal.aborted && everyMs === undefined) return 1;
-    return last && last.failed === 0 && last.total === list.length ? 0 : 1;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    progress.stop();
-    await sinks.close();
-    db?.close();
-  }
-}
-
-async function distributed(
-  f: SweepFlags,
-  targets: SweepTarget[] | undefined,
-  sinks: Awaited<ReturnType<typeof createSinks>>,
-  timeouts: { connectTimeoutMs: number; timeoutMs: number },
-  signal: AbortSignal,
-  progress: ReturnType<typeof createProgress>,
-): Promise<number> {
-  const { runDistributedSweep } = await import('../sweep/queue/index.js');
-  const tally = new SweepTally();
-  const t0 = Date.now();
-  const summary = await runDistributedSweep({
-    redisUrl: f.redis as string,
-    ...(targets ? { targets } : {}),
-    ...(f.sweepId !== undefined ? { sweepId: f.sweepId } : {}),
-    ...timeouts,
-    signal,
-    onStart: ({ sweepId, total, resumed, alreadyDone }) => {
-      process.stderr.write(
-        `thump: sweep ${sweepId}: ${total} hosts${resumed ? ` (resumed, ${alreadyDone} already done)` : ''}; resume with --sweep-id ${sweepId}\n`,
-      );
-      sinks.beginRound({ id: sweepId, startedAt: t0, total, mode: 'redis' });
-      progress.start(total);
-    },
-    onResult: (r) => {
-      tally.add(r);
-      progress.tick(r.status !== 'ok');
-      return sinks.write(r);
-    },
-  });
-  progress.stop();
-  sinks.endRound(Date.now());
-  process.stderr.write(`thump: ${formatSummary(tally.summary(Date.now() - t0))}\n`);
-  if (!summary.complete) {
-    process.stderr.write(
-      `thump: stopped before every host answered; resume with --sweep-id ${summary.sweepId}\n`,
-    );
-    return 1;
-  }
-  return summary.failed === 0 ? 0 : 1;
 }

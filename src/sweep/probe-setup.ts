@@ -3,11 +3,13 @@
  * mode, timeouts), once per process: keys are read and parsed once and shared by every
  * probe. Used by `thump sweep` and by distributed workers.
  */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
 import { UsageError } from '../errors.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { type HostKeyMode, KnownHostsPolicy } from './host-key-policy.js';
 import type { Identity, ProbeAuth, ProbeOptions } from './probe.js';
 import type { SweepTarget } from './types.js';
@@ -27,8 +29,8 @@ export interface ProbeSetup {
   home?: string;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS };
+
 const DEFAULT_KEY_NAMES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
 /** Reads and parses one private key; throws a UsageError saying what is wrong. */
@@ -50,7 +52,33 @@ export function loadIdentity(path: string): Identity {
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key?.isPrivateKey()) throw new UsageError(`identity file ${path} holds no private key`);
+  preparseSigningKey(key);
   return { label: path, key };
+}
+
+/**
+ * ssh2 keeps the private key as a PEM string and hands it to `crypto.sign` on every
+ * login, so OpenSSL 3 decodes the PEM again each time (~0.5 ms of CPU per host, more
+ * under load). Swapping in a KeyObject parsed once makes each signature ~10x cheaper;
+ * `crypto.sign` accepts either. If ssh2's internals ever change, the key stays as it was.
+ */
+function preparseSigningKey(key: ParsedKey): void {
+  const holder = key as unknown as Record<symbol, unknown>;
+  for (const sym of Object.getOwnPropertySymbols(holder)) {
+    if (sym.description !== 'Private key PEM') continue;
+    const pem = holder[sym];
+    if (typeof pem !== 'string') return;
+    let obj: KeyObject;
+    try {
+      obj = createPrivateKey(pem);
+    } catch {
+      return;
+    }
+    holder[sym] = obj;
+    const check = key.sign(Buffer.from('thump'));
+    if (check instanceof Error) holder[sym] = pem;
+    return;
+  }
 }
 
 /** Key files parsed once; per-host files that are missing or unreadable are skipped. */

@@ -6,6 +6,7 @@
  * host (given concurrency >= hosts), never the sum of timeouts.
  */
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_CONCURRENCY } from './defaults.js';
 import { type SweepSummary, SweepTally } from './tally.js';
 import type { SweepResult, SweepTarget } from './types.js';
 
@@ -18,7 +19,7 @@ export interface ScheduleOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_CONCURRENCY = 100;
+export { DEFAULT_CONCURRENCY };
 
 /** Probes every target once; resolves with the round's summary. */
 export async function runSchedule(
