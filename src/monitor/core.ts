@@ -109,17 +109,18 @@ export class MonitorCore {
     let i = r.find(b.hostId);
     let restartedFrom: string | undefined;
     if (i >= 0) {
-      const boot = r.bootIds[i] as string;
-      if (boot === b.bootId) {
+      if (r.sameBoot(i, b.bootId)) {
         if (b.seq <= (r.seq[i] as number)) return this.replay();
-      } else if (boot !== '') {
-        if (b.sentAt < (r.sentAt[i] as number)) return this.replay();
-        restartedFrom = boot;
+      } else {
+        if (r.hasBoot(i)) {
+          if (b.sentAt < (r.sentAt[i] as number)) return this.replay();
+          restartedFrom = r.bootId(i);
+        }
+        r.setBoot(i, b.bootId);
       }
-      if (boot !== b.bootId) r.bootIds[i] = b.bootId;
     } else {
       i = this.addHost(b.hostId, 'agent', now, ip, port);
-      r.bootIds[i] = b.bootId;
+      r.setBoot(i, b.bootId);
     }
     r.seq[i] = b.seq;
     r.sentAt[i] = b.sentAt;

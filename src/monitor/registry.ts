@@ -18,13 +18,17 @@ export const F_FLAPPING = 1;
 export const F_SILENT_DOWN = 2;
 /** Changed since the last flush to the database. */
 export const F_DIRTY = 4;
+/** `bootHi`/`bootLo` hold a boot id (legacy senders have none). */
+export const F_BOOT = 8;
+/** `ip` is an index into the interned non-IPv4 addresses, not an IPv4 address. */
+export const F_IP_INTERNED = 16;
 
 /**
  * Per-host state for up to millions of hosts, kept as a struct of arrays: one typed array
- * per numeric field, indexed by a dense host index. A host costs ~250 bytes including its id
- * and the index Map entry, and updating it on a beat allocates nothing. Strings that repeat
- * (source IPs) are interned once; checks and labels live in sparse maps only for hosts
- * that send them.
+ * per numeric field, indexed by a dense host index. The only per-host strings are the ids
+ * (held once, by the index Map and `ids`); boot ids are stored as two u32, IPv4 sources as
+ * one u32 (IPv6 sources are interned), so updating a host on a beat allocates nothing.
+ * Checks and labels live in sparse maps only for hosts that send them.
  *
  * This is plain storage: the rules (replay, transitions, flapping) live in core.ts.
  */
@@ -33,7 +37,6 @@ export class HostRegistry {
   private capacity: number;
   readonly index = new Map<string, number>();
   ids: string[] = [];
-  bootIds: string[] = [];
   state: Uint8Array;
   source: Uint8Array;
   flags: Uint8Array;
@@ -42,7 +45,9 @@ export class HostRegistry {
   timeoutMs: Uint32Array;
   flapBits: Uint32Array;
   uptime: Uint32Array;
-  ipIdx: Uint32Array;
+  bootHi: Uint32Array;
+  bootLo: Uint32Array;
+  ip: Uint32Array;
   port: Uint16Array;
   firstSeenAt: Float64Array;
   lastBeatAt: Float64Array;
@@ -73,7 +78,9 @@ export class HostRegistry {
     this.timeoutMs = new Uint32Array(n);
     this.flapBits = new Uint32Array(n);
     this.uptime = new Uint32Array(n);
-    this.ipIdx = new Uint32Array(n);
+    this.bootHi = new Uint32Array(n);
+    this.bootLo = new Uint32Array(n);
+    this.ip = new Uint32Array(n);
     this.port = new Uint16Array(n);
     this.firstSeenAt = new Float64Array(n);
     this.lastBeatAt = new Float64Array(n);
@@ -102,7 +109,6 @@ export class HostRegistry {
     const i = this.size++;
     this.index.set(id, i);
     this.ids[i] = id;
-    this.bootIds[i] = '';
     this.state[i] = UP;
     this.counts[UP] = (this.counts[UP] as number) + 1;
     this.source[i] = SOURCE_CODES[source];
@@ -124,23 +130,65 @@ export class HostRegistry {
     this.flags[i] = (this.flags[i] as number) | F_DIRTY;
   }
 
-  /** Interns a source IP and stores it with the port (no string built per beat). */
-  setAddress(i: number, ip: string, port: number): void {
-    let k = this.ipIndex.get(ip);
-    if (k === undefined) {
-      k = this.ips.length;
-      this.ips.push(ip);
-      this.ipIndex.set(ip, k);
+  /** True when host `i`'s stored boot id equals `bootId` (16 hex chars). No allocation. */
+  sameBoot(i: number, bootId: string): boolean {
+    if (((this.flags[i] as number) & F_BOOT) === 0) return bootId === '';
+    return hexU32(bootId, 0) === this.bootHi[i] && hexU32(bootId, 8) === this.bootLo[i];
+  }
+
+  /** True when host `i` has a boot id at all. */
+  hasBoot(i: number): boolean {
+    return ((this.flags[i] as number) & F_BOOT) !== 0;
+  }
+
+  setBoot(i: number, bootId: string): void {
+    if (bootId === '') {
+      this.flags[i] = (this.flags[i] as number) & ~F_BOOT;
+      return;
     }
-    this.ipIdx[i] = k;
+    this.bootHi[i] = hexU32(bootId, 0);
+    this.bootLo[i] = hexU32(bootId, 8);
+    this.flags[i] = (this.flags[i] as number) | F_BOOT;
+  }
+
+  /** The boot id as 16 hex chars, `''` when none. */
+  bootId(i: number): string {
+    if (!this.hasBoot(i)) return '';
+    return (
+      (this.bootHi[i] as number).toString(16).padStart(8, '0') +
+      (this.bootLo[i] as number).toString(16).padStart(8, '0')
+    );
+  }
+
+  /** Stores a source address: IPv4 as a u32, anything else interned once. No allocation per beat. */
+  setAddress(i: number, ip: string, port: number): void {
+    const v4 = parseIpv4(ip);
+    if (v4 >= 0) {
+      this.ip[i] = v4;
+      this.flags[i] = (this.flags[i] as number) & ~F_IP_INTERNED;
+    } else {
+      let k = this.ipIndex.get(ip);
+      if (k === undefined) {
+        k = this.ips.length;
+        this.ips.push(ip);
+        this.ipIndex.set(ip, k);
+      }
+      this.ip[i] = k;
+      this.flags[i] = (this.flags[i] as number) | F_IP_INTERNED;
+    }
     this.port[i] = port;
   }
 
   /** `ip:port`, or `[ip]:port` for IPv6; `''` when unknown. */
   address(i: number): string {
-    const ip = this.ips[this.ipIdx[i] as number];
-    if (ip === undefined || ip === '') return '';
     const port = this.port[i] as number;
+    const v = this.ip[i] as number;
+    if (((this.flags[i] as number) & F_IP_INTERNED) === 0) {
+      if (v === 0 && port === 0) return '';
+      return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}:${port}`;
+    }
+    const ip = this.ips[v];
+    if (ip === undefined || ip === '') return '';
     return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
   }
 
@@ -155,7 +203,7 @@ export class HostRegistry {
       firstSeenAt: this.firstSeenAt[i] as number,
       lastBeatAt: this.lastBeatAt[i] as number,
       stateSince: this.stateSince[i] as number,
-      bootId: this.bootIds[i] as string,
+      bootId: this.bootId(i),
       seq: this.seq[i] as number,
       sentAt: this.sentAt[i] as number,
       intervalMs: this.intervalMs[i] as number,
@@ -179,7 +227,7 @@ export class HostRegistry {
     this.setState(i, STATE_CODES[h.state] ?? UP, h.stateSince);
     this.stateSince[i] = h.stateSince;
     this.flags[i] = h.flapping ? F_FLAPPING : 0;
-    this.bootIds[i] = h.bootId;
+    this.setBoot(i, h.bootId);
     this.seq[i] = h.seq;
     this.sentAt[i] = h.sentAt;
     this.lastBeatAt[i] = h.lastBeatAt;
@@ -218,7 +266,9 @@ export class HostRegistry {
     this.timeoutMs = g(this.timeoutMs);
     this.flapBits = g(this.flapBits);
     this.uptime = g(this.uptime);
-    this.ipIdx = g(this.ipIdx);
+    this.bootHi = g(this.bootHi);
+    this.bootLo = g(this.bootLo);
+    this.ip = g(this.ip);
     this.port = g(this.port);
     this.firstSeenAt = g(this.firstSeenAt);
     this.lastBeatAt = g(this.lastBeatAt);
@@ -232,4 +282,40 @@ export class HostRegistry {
     this.capacity = n;
     this.onGrow?.(n);
   }
+}
+
+/** Parses 8 hex chars at `at` into a u32 (invalid chars count as 0). */
+function hexU32(s: string, at: number): number {
+  let v = 0;
+  for (let k = at; k < at + 8; k++) {
+    const c = s.charCodeAt(k);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : 0;
+    v = v * 16 + d;
+  }
+  return v >>> 0;
+}
+
+/** Dotted-quad IPv4 to u32, or -1 when `s` is not one. */
+export function parseIpv4(s: string): number {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return v * 256 + part;
 }
