@@ -12,7 +12,7 @@ export const ENV_PREFIX = 'THUMP_';
 
 /**
  * Variables that are never config-key overrides: the shared secret (read by the agent and
- * monitor through `resolveSharedSecret`) and the config file location.
+ * monitor commands themselves) and the config file location.
  */
 export const RESERVED_ENV = new Set(['THUMP_SECRET', 'THUMP_SECRET_FILE', 'THUMP_CONFIG']);
 

@@ -22,10 +22,5 @@ export {
 } from './loader.js';
 export { isSecretKey, REDACTED, redactConfig, redactUrl } from './redact.js';
 export { configSchema, type ThumpConfig } from './schema.js';
-export {
-  readSecretFile,
-  resolveSecret,
-  resolveSharedSecret,
-  type SharedSecretSources,
-} from './secret.js';
+export { readSecretFile, resolveSecret } from './secret.js';
 export { duration } from './zod.js';

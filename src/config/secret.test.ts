@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { readSecretFile, resolveSecret, resolveSharedSecret } from './secret.js';
+import { readSecretFile, resolveSecret } from './secret.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'thump-secret-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,26 +63,5 @@ describe('resolveSecret', () => {
     } else {
       expect(thrown(() => readSecretFile(f, 'k')).message).toContain('permission denied');
     }
-  });
-});
-
-describe('resolveSharedSecret', () => {
-  const file = join(dir, 'hb.key');
-  it.each([
-    ['--secret-file first', { flagFile: file, env: { THUMP_SECRET: 'env' }, value: 'cfg' }, 'sup3r-secret'],
-    ['THUMP_SECRET over config', { env: { THUMP_SECRET: 'env' }, value: 'cfg' }, 'env'],
-    ['THUMP_SECRET_FILE over config', { env: { THUMP_SECRET_FILE: file }, value: 'cfg' }, 'sup3r-secret'],
-    ['config value last', { env: {}, value: 'cfg' }, 'cfg'],
-    ['config file last', { env: {}, file }, 'sup3r-secret'],
-    ['nothing given', { env: {} }, undefined],
-  ])('uses %s', (_what, src, expected) => {
-    expect(resolveSharedSecret({ key: 'monitor.secret', ...src })).toBe(expected);
-  });
-
-  it('never puts the secret in an error', () => {
-    const err = thrown(() =>
-      resolveSharedSecret({ key: 'monitor.secret', env: {}, value: 'sup3r-secret', file: 'also.key' }),
-    );
-    expect(err.message).not.toContain('sup3r-secret');
   });
 });

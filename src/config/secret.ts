@@ -48,35 +48,6 @@ export function resolveSecret(
   return undefined;
 }
 
-/** Sources of the shared heartbeat secret, most specific first. */
-export interface SharedSecretSources {
-  /** `--secret-file` from the command line. */
-  flagFile?: string;
-  /** Environment holding `THUMP_SECRET` / `THUMP_SECRET_FILE`. */
-  env?: NodeJS.ProcessEnv;
-  /** Inline secret and secret file from the config section (e.g. `monitor.secret`). */
-  value?: string;
-  file?: string;
-  /** Key path for messages, e.g. `monitor.secret`. */
-  key: string;
-  baseDir?: string;
-}
-
-/**
- * The shared secret with the documented precedence: `--secret-file` > `THUMP_SECRET` >
- * `THUMP_SECRET_FILE` > config `secret`/`secret_file`. Undefined when none is given (the
- * caller decides whether that is an error or means "generate one").
- */
-export function resolveSharedSecret(src: SharedSecretSources): string | undefined {
-  if (src.flagFile !== undefined && src.flagFile !== '') return readSecretFile(src.flagFile, '--secret-file');
-  const env = src.env ?? process.env;
-  const inline = env.THUMP_SECRET;
-  if (inline !== undefined && inline !== '') return inline;
-  const envFile = env.THUMP_SECRET_FILE;
-  if (envFile !== undefined && envFile !== '') return readSecretFile(envFile, 'THUMP_SECRET_FILE');
-  return resolveSecret(src.value, src.file, src.baseDir, src.key);
-}
-
 function lastSegment(key: string): string {
   const m = /([A-Za-z0-9_]+)$/.exec(key);
   return m?.[1] ?? key;
