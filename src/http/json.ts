@@ -81,3 +81,61 @@ export interface EventJson {
 export function eventJson(e: HostEvent): EventJson {
   return { id: e.id, type: e.type, hostId: e.hostId, at: iso(e.at), details: e.details };
 }
+
+/**
+ * The dashboard's compact host row (one array per host, numbers instead of ISO strings):
+ * `[id, state, address, lastBeatAt ms, intervalMs, uptimeSeconds, load1, load5, load15,
+ * worstSeverity 0-3, checks [[id, severity 0-3, text]], labels, flapping 0|1]`.
+ * About a quarter of the full JSON, so 10,000 hosts load in one quick request.
+ */
+export type CompactHost = [
+  string,
+  HostView['state'],
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  [string, number, string][],
+  Record<string, string>,
+  0 | 1,
+];
+
+export const COMPACT_FIELDS = [
+  'id',
+  'state',
+  'address',
+  'lastBeatAt',
+  'intervalMs',
+  'uptimeSeconds',
+  'load1',
+  'load5',
+  'load15',
+  'worstSeverity',
+  'checks',
+  'labels',
+  'flapping',
+] as const;
+
+export function compactHost(h: HostView): CompactHost {
+  let worst = 0;
+  for (const c of h.checks) if (c.severity > worst) worst = c.severity;
+  return [
+    h.id,
+    h.state,
+    h.address,
+    h.lastBeatAt,
+    h.intervalMs,
+    h.uptimeSeconds,
+    h.load[0],
+    h.load[1],
+    h.load[2],
+    worst,
+    h.checks.map((c) => [c.id, c.severity, c.text]),
+    h.labels,
+    h.flapping ? 1 : 0,
+  ];
+}

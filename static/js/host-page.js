@@ -63,8 +63,24 @@ export function mountHost(root, id) {
   let detail;
   let gone = false;
 
+  /** Static facts from the detail request, live ones (state, last beat, load) from the store. */
+  function current() {
+    const live = store.hosts.get(id);
+    if (!detail) return live;
+    if (!live) return detail;
+    return {
+      ...detail,
+      state: live.state,
+      flapping: live.flapping,
+      _beat: live._beat,
+      uptimeSeconds: live.uptimeSeconds,
+      load: live.load,
+      checks: live.checks,
+    };
+  }
+
   function renderFacts() {
-    const d = store.hosts.get(id) ?? detail;
+    const d = current();
     if (!d) return;
     const state = d.flapping ? 'flapping' : d.state;
     const t = now();
@@ -102,7 +118,7 @@ export function mountHost(root, id) {
   }
 
   function renderChecks() {
-    const list = (store.hosts.get(id) ?? detail)?.checks ?? [];
+    const list = current()?.checks ?? [];
     replace(
       checks,
       list.length === 0

@@ -45,17 +45,44 @@ export function emit(topic) {
   });
 }
 
+function searchText(h) {
+  let s = `${h.id} ${h.address}`;
+  for (const k in h.labels) s += ` ${k}=${h.labels[k]}`;
+  return s.toLowerCase();
+}
+
+/** A full host from the API or the stream (ISO times). */
 function prepare(h) {
   h._beat = h.lastBeatAt ? Date.parse(h.lastBeatAt) : 0;
-  h._search = `${h.id} ${h.address} ${Object.entries(h.labels ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ')}`.toLowerCase();
+  h._search = searchText(h);
   return h;
 }
 
-export function setHosts(list, serverNow) {
-  if (serverNow) store.offset = serverNow - Date.now();
-  store.hosts = new Map(list.map((h) => [h.id, prepare(h)]));
+/** A compact row from `/api/ui/hosts` (see CompactHost in src/http/json.ts). */
+function fromCompact(r) {
+  const h = {
+    id: r[0],
+    state: r[1],
+    address: r[2],
+    _beat: r[3],
+    intervalMs: r[4],
+    uptimeSeconds: r[5],
+    load: [r[6], r[7], r[8]],
+    checkStatus: SEVERITIES[r[9]] ?? 'unknown',
+    checks: r[10].map((c) => ({ id: c[0], severity: SEVERITIES[c[1]] ?? 'unknown', text: c[2] })),
+    labels: r[11],
+    flapping: r[12] === 1,
+  };
+  h._search = searchText(h);
+  return h;
+}
+
+/** Replaces every host with the `/api/ui/hosts` snapshot. */
+export function setHosts(data) {
+  if (data.now) store.offset = data.now - Date.now();
+  const m = new Map();
+  for (const r of data.rows) m.set(r[0], fromCompact(r));
+  store.hosts = m;
   emit('hosts');
 }
 
@@ -84,7 +111,6 @@ export function applyBeats({ now: serverNow, rows }) {
     const h = store.hosts.get(id);
     if (!h) continue;
     h._beat = beat;
-    h.lastBeatAt = new Date(beat).toISOString();
     h.uptimeSeconds = uptime;
     h.load[0] = load1;
     if (h.state !== state) {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HOST_STATES, type HostState, type HostView } from '../../monitor/types.js';
 import { globMatcher } from '../glob.js';
 import { HttpError } from '../http-error.js';
-import { eventJson, hostJson } from '../json.js';
+import { COMPACT_FIELDS, compactHost, eventJson, hostJson } from '../json.js';
 import { intParam, many, one } from '../params.js';
 import type { AppContext } from './context.js';
 
@@ -50,6 +50,13 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     const hosts = ctx.monitor.hosts().filter(match);
     hosts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return hosts.slice(offset, offset + limit).map((h) => hostJson(h, now));
+  });
+
+  // The dashboard's bulk load: every host as a compact row (see CompactHost).
+  app.get('/api/ui/hosts', async (_req, reply) => {
+    const now = ctx.now();
+    reply.header('x-server-time', String(now));
+    return { now, fields: COMPACT_FIELDS, rows: ctx.monitor.hosts().map(compactHost) };
   });
 
   app.get('/api/hosts/:id', async (req) => {

@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgent } from './support/http-agents.js';
+import { type MonitorProc, metricValue, startMonitor, writeSecret } from './support/monitor-harness.js';
+import { type Proc, tempDir, waitFor } from './support/proc.js';
+
+// /metrics of a real monitor with a beating agent, checked by Prometheus' own linter.
+let dir: ReturnType<typeof tempDir>;
+let monitor: MonitorProc;
+let agent: Proc;
+
+beforeAll(async () => {
+  dir = tempDir('thump-metrics-');
+  const secret = writeSecret(dir.path);
+  monitor = await startMonitor({ dir: dir.path, secretFile: secret });
+  agent = startAgent(monitor.udpPort, 'metrics-host', 500, secret);
+  await waitFor(
+    async () => metricValue(await monitor.metrics(), 'thump_beats_total') >= 2,
+    'two beats counted in /metrics',
+    20_000,
+  );
+});
+
+afterAll(async () => {
+  await agent?.stop('SIGKILL');
+  await monitor?.proc.stop('SIGTERM');
+  dir?.cleanup();
+});
+
+describe('GET /metrics on a real monitor', () => {
+  it('passes promtool check metrics', async () => {
+    const text = await monitor.metrics();
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
+    if (r.error) throw new Error(`cannot run promtool (Debian package "prometheus"): ${r.error.message}`);
+    expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('exports hosts by state, beats, rejections, events, lateness and process metrics', async () => {
+    const text = await monitor.metrics();
+    expect(metricValue(text, 'thump_hosts{state="up"}')).toBe(1);
+    expect(metricValue(text, 'thump_events_total{type="new"}')).toBe(1);
+    expect(text).toContain('thump_packets_rejected_total{reason="bad-mac"} ');
+    expect(text).toContain('# TYPE thump_detection_lateness_seconds histogram');
+    expect(text).toContain('thump_detection_lateness_seconds_bucket{le="+Inf"} ');
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+  });
+});
