@@ -97,6 +97,7 @@ async function main(): Promise<void> {
         await waitFor(() => p.stderr().includes('waiting for hosts'), 'worker ready', 30_000);
       const cpu0 = ws.map((p) => cpuMsOf(p.child.pid!));
       let ok = 0;
+      const pc0 = process.cpuUsage();
       const t = performance.now();
       const s = await runDistributedSweep({
         redisUrl: redis.url,
@@ -106,11 +107,13 @@ async function main(): Promise<void> {
         },
       });
       const sec = (performance.now() - t) / 1000;
+      const pc = process.cpuUsage(pc0);
+      const producerMs = (pc.user + pc.system) / 1000 / s.total;
       const cpu = ws.reduce((acc, p, i) => acc + cpuMsOf(p.child.pid!) - cpu0[i]!, 0);
       for (const p of ws) await p.stop('SIGTERM', 10_000);
       const rate = s.total / sec;
       console.log(
-        `redis     ${workers} worker(s) x ${String(Math.ceil(CONC / workers)).padEnd(3)}       ${rate.toFixed(1).padStart(6)} hosts/s  ${(cpu / s.total).toFixed(2)} ms worker CPU/host  (${ok}/${s.total} ok)  ratio vs baseline ${(rate / baseRate).toFixed(2)}x`,
+        `redis     ${workers} worker(s) x ${String(Math.ceil(CONC / workers)).padEnd(3)}       ${rate.toFixed(1).padStart(6)} hosts/s  ${(cpu / s.total).toFixed(2)} ms worker CPU/host  ${producerMs.toFixed(2)} ms producer CPU/host  (${ok}/${s.total} ok)  ratio vs baseline ${(rate / baseRate).toFixed(2)}x`,
       );
       return rate;
     };
