@@ -68,8 +68,8 @@ export async function sendHttp(
   headers: Record<string, string>,
   opts: PostOptions,
 ): Promise<HttpResponse> {
-  const secrets = [...(opts.redact ?? []), ...secretsOf(url, headers)];
-  const scrub = redactor(secrets);
+  // Built only when a message needs it: the success path pays nothing for redaction.
+  const scrub = (text: string) => redactor([...(opts.redact ?? []), ...secretsOf(url, headers)])(text);
   const where = describeUrl(url, opts.showPath ?? false);
   const method = opts.method ?? 'POST';
   const logger = opts.logger ?? silentLogger;
@@ -84,8 +84,17 @@ export async function sendHttp(
   if (opts.signal?.aborted) {
     throw new NotifyError(`${label}: aborted before sending`, { reason: 'aborted', retryable: true });
   }
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+  // One controller per attempt, aborted by our timer or the caller's signal; both are
+  // detached in `finally` (AbortSignal.any on Node 20 keeps composites alive on a
+  // long-lived parent signal, which a dispatcher's shutdown signal is).
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, opts.timeoutMs);
+  const onAbort = () => ac.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   let res: Response;
   let text: string;
   try {
@@ -93,13 +102,13 @@ export async function sendHttp(
       method,
       body,
       headers: { 'user-agent': 'thump', ...headers },
-      signal,
+      signal: ac.signal,
     });
     text = await readText(res);
   } catch (err) {
     const ms = Date.now() - started;
     let e: NotifyError;
-    if (timeout.aborted) {
+    if (timedOut) {
       e = new NotifyError(`${label}: timed out after ${opts.timeoutMs} ms`, {
         reason: 'timeout',
         retryable: true,
@@ -114,6 +123,9 @@ export async function sendHttp(
     }
     logger.debug({ url: where, ms, reason: e.reason }, 'notify http request failed');
     throw e;
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
   }
   const ms = Date.now() - started;
   logger.debug({ url: where, status: res.status, ms }, 'notify http request');
