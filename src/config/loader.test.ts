@@ -23,7 +23,7 @@ const schema = z.strictObject({
       id: z.string().optional(),
       to: z.array(z.string()).default([]),
       interval: duration().default(5_000),
-      labels: z.record(z.string(), z.string()).default({}),
+      labels: z.record(z.string().regex(/^\w+$/), z.string()).default({}),
     })
     .prefault({}),
   notifiers: z

@@ -184,15 +184,18 @@ export function build<S extends z.ZodType>(
     );
   }
   if (!result.success) {
-    // An area may check its own `x` & `x_file` pair too; say it once.
-    const said = (i: ConfigIssue) =>
-      pairs.some((p) => {
-        const base = p.path.slice(p.path.lastIndexOf('.') + 1);
-        return i.message.includes('at most one') && i.message.includes(`${base}_file`);
-      });
-    issues.push(
-      ...toConfigIssues(result.error.issues, { schema, input: data, originOf }).filter((i) => !said(i)),
-    );
+    const zodIssues = toConfigIssues(result.error.issues, { schema, input: data, originOf });
+    // An area may check its own `x` & `x_file` pair too (often naming `x_env` as well):
+    // say it once, in the area's words.
+    const areaSaid = (pair: ConfigIssue) => {
+      const base = pair.path.slice(pair.path.lastIndexOf('.') + 1);
+      return zodIssues.some(
+        (i) => /(at most|exactly) one of/.test(i.message) && i.message.includes(`${base}_file`),
+      );
+    };
+    const kept = pairs.filter((p) => !areaSaid(p));
+    issues.splice(issues.length - pairs.length, pairs.length, ...kept);
+    issues.push(...zodIssues);
   }
   if (issues.length > 0 || !result.success) {
     throw new ConfigIssuesError(

@@ -156,9 +156,17 @@ export function toConfigIssues(zodIssues: readonly z.core.$ZodIssue[], ctx: Issu
           break;
         }
         case 'invalid_element':
-        case 'invalid_key':
           visit(issue.issues, path);
           break;
+        case 'invalid_key': {
+          // The key itself is wrong (e.g. a label name): show the key, not its value.
+          const key = path[path.length - 1];
+          for (const inner of issue.issues) {
+            const msg = isCustomMessage(inner) ? lowerFirst(inner.message) : 'invalid key';
+            push(path, `${msg}, got key ${JSON.stringify(String(key))}`);
+          }
+          break;
+        }
         default:
           push(path, lowerFirst(issue.message));
       }
