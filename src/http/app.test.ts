@@ -86,6 +86,20 @@ describe('GET /api/hosts', () => {
   });
 });
 
+describe('GET /api/ui/hosts', () => {
+  it('lists every host as a compact row with the server time', async () => {
+    const { status, body, r } = await get('/api/ui/hosts');
+    expect(status).toBe(200);
+    expect(r.headers['x-server-time']).toBe(String(T0));
+    expect(body.now).toBe(T0);
+    expect(body.fields.slice(0, 4)).toEqual(['id', 'state', 'address', 'lastBeatAt']);
+    const db1 = body.rows.find((row: unknown[]) => row[0] === 'db-1');
+    expect(db1[9]).toBe(2);
+    expect(db1[10]).toEqual([['disk:/', 2, '97% used']]);
+    expect(db1[11]).toEqual({ role: 'db' });
+  });
+});
+
 describe('GET /api/hosts/:id', () => {
   it('shows one host with its events and beat gaps', async () => {
     monitor.emit({ type: 'new', hostId: 'web-1', at: T0 - 10_000, details: {} });

@@ -67,6 +67,11 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   };
 
   installErrorHandlers(app);
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
+  });
+  ROUTES.set(app, routes);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     return payload;
@@ -93,6 +98,13 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     app.register(fastifyStatic, { root: uplot, prefix: '/vendor/uplot/', decorateReply: false });
   }
   return app;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+/** Every route the app registered (method + URL pattern), for the OpenAPI completeness test. */
+export function routesOf(app: FastifyInstance): { method: string; url: string }[] {
+  return ROUTES.get(app) ?? [];
 }
 
 /** `http://host:port` with IPv6 hosts bracketed. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { iso } from '../json.js';
+import { openApiDocument } from '../openapi.js';
 import type { AppContext } from './context.js';
 
 /** `/healthz`, `/metrics` and `/api/info`. */
@@ -25,6 +26,9 @@ export function systemRoutes(app: FastifyInstance, ctx: AppContext, registry: Re
     reply.header('content-type', registry.contentType);
     return text;
   });
+
+  const openapi = openApiDocument(String(ctx.info.version ?? process.env.npm_package_version ?? '0.1.0'));
+  app.get('/api/openapi.json', async () => openapi);
 
   app.get('/api/info', async () => {
     const now = ctx.now();
