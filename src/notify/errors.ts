@@ -8,6 +8,7 @@ import { ThumpError } from '../errors.js';
  * - `http-429`: rate limited (retryable, `retryAfterMs` when the server said so)
  * - `http-5xx`: the endpoint failed (retryable)
  * - `http-4xx`: the endpoint refused the request, e.g. 401/403/404 (permanent)
+ * - `http-3xx`: the endpoint redirected; not followed, as headers carry tokens (permanent)
  * - `smtp`: the mail server answered with an error (4xx retryable, 5xx permanent)
  * - `command`: the notify program failed (see the command notifier for which exits retry)
  * - `config`: the notifier cannot work as configured (permanent)
@@ -20,6 +21,7 @@ export type NotifyReason =
   | 'http-429'
   | 'http-5xx'
   | 'http-4xx'
+  | 'http-3xx'
   | 'smtp'
   | 'command'
   | 'config'

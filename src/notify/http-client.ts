@@ -55,7 +55,8 @@ const SECRET_HEADER = /authorization|token|secret|key|password|signature|cookie/
 /**
  * Sends `body` as JSON once. Resolves on 2xx; otherwise throws a {@link NotifyError}:
  * 429 (`http-429`), 5xx (`http-5xx`), network and timeout are retryable, other statuses
- * (`http-4xx`, and unexpected 1xx/3xx) are permanent. `Retry-After` is read on 429 and 5xx.
+ * (`http-4xx`; redirects, which are not followed, as `http-3xx`) are permanent. `Retry-After`
+ * is read on 429 and 5xx.
  */
 export function postJson(url: string, body: unknown, opts: PostOptions): Promise<HttpResponse> {
   return sendHttp(url, JSON.stringify(body), { 'content-type': 'application/json', ...opts.headers }, opts);
@@ -103,6 +104,9 @@ export async function sendHttp(
       body,
       headers: { 'user-agent': 'thump', ...headers },
       signal: ac.signal,
+      // Never follow: a redirect would carry tokens in headers (Access-Token, X-Gotify-Key)
+      // to wherever the Location points. The error says to configure the final URL.
+      redirect: 'manual',
     });
     text = await readText(res);
   } catch (err) {
@@ -131,6 +135,13 @@ export async function sendHttp(
   logger.debug({ url: where, status: res.status, ms }, 'notify http request');
   if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, text };
 
+  if (res.status >= 300 && res.status < 400) {
+    const to = describeUrl(new URL(res.headers.get('location') ?? '/', url).href, false) ?? 'elsewhere';
+    throw new NotifyError(
+      `${label}: HTTP ${res.status} redirect to ${to} not followed; configure the final URL`,
+      { reason: 'http-3xx', retryable: false, status: res.status },
+    );
+  }
   const snippet = scrub(text.replace(/\s+/g, ' ').trim().slice(0, SNIPPET));
   const message = `${label}: HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`;
   const retryable = res.status === 429 || res.status >= 500;

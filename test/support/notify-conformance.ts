@@ -25,6 +25,7 @@ export interface ConformanceOptions {
 /**
  * The cases every HTTP notifier must pass against a real loopback listener (hono's
  * `common.case` pattern): 2xx ok; 429/5xx retryable with Retry-After; other 4xx permanent;
+ * redirects not followed;
  * timeout and network errors retryable; cancellation; no secret in any error or log line.
  */
 export function notifierConformance(opts: ConformanceOptions): void {
@@ -98,6 +99,18 @@ export function notifierConformance(opts: ConformanceOptions): void {
       expect(err.message).toContain(String(status));
     });
 
+    it.each([301, 302, 307, 308])(
+      'does not follow an HTTP %i redirect and calls it permanent',
+      async (status) => {
+        server.respond({ status, headers: { location: `${server.url}/elsewhere/secret-location-path` } });
+        const before = server.requests.length;
+        const err = await failure(make(server.url));
+        expect(err).toMatchObject({ retryable: false, reason: 'http-3xx', status });
+        expect(server.requests.length).toBe(before + 1);
+        expect(err.message).not.toContain('secret-location-path');
+      },
+    );
+
     it('gives up with a retryable timeout when the endpoint never answers', async () => {
       server.respond('hang');
       const started = Date.now();
@@ -112,6 +125,7 @@ export function notifierConformance(opts: ConformanceOptions): void {
       const closed = `http://127.0.0.1:${await freeTcpPort()}`;
       const err = await failure(make(closed));
       expect(err).toMatchObject({ retryable: true, reason: 'network' });
+      expect(err.message).toContain('network error (ECONNREFUSED)');
       expectNoSecret(err, closed);
     });
 
