@@ -244,6 +244,34 @@ describe('thump sweep (built CLI) against a real sshd', () => {
     }
   });
 
+  it('takes its defaults from the sweep: section of --config, flags still winning', async () => {
+    const cfg = join(tmp.path, 'thump.yaml');
+    writeFileSync(
+      cfg,
+      [
+        'sweep:',
+        '  concurrency: 4',
+        '  timeout: 20s',
+        `  identity_files: [${JSON.stringify(sshd.clientKeyPath)}]`,
+        `  known_hosts_file: ${JSON.stringify(sshd.knownHostsPath)}`,
+        '',
+      ].join('\n'),
+    );
+    const hosts = `${sshd.user}@127.0.0.10:${sshd.port}\n${sshd.user}@127.0.0.11:${sshd.port}\n`;
+    const viaConfig = await sweep(['-', '--config', cfg], hosts);
+    expect(viaConfig.code, viaConfig.stderr).toBe(0);
+    expect(viaConfig.results.map((x) => x.status)).toEqual(['ok', 'ok']);
+    const flagWins = await sweep(['-', '--config', cfg, '-i', sshd.wrongKeyPath], hosts);
+    expect(flagWins.results.map((x) => (x.status === 'error' ? x.errorClass : 'ok'))).toEqual([
+      'auth',
+      'auth',
+    ]);
+    writeFileSync(cfg, 'sweep:\n  concurrency: lots\n');
+    const badCfg = await sweep(['-', '--config', cfg], hosts);
+    expect(badCfg.code).toBe(2);
+    expect(badCfg.stderr).toContain('sweep.concurrency');
+  });
+
   it('rejects bad host lines with their line numbers (exit 2) before probing anything', async () => {
     const r = await sweep(['-'], 'web1\nweb2:99999\n\n# ok\nbad host\n');
     expect(r.code).toBe(2);

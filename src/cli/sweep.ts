@@ -21,13 +21,15 @@ export function register(program: Command): void {
       collect,
       [],
     )
-    .option('--concurrency <n>', 'hosts probed at once', String(DEFAULT_CONCURRENCY))
+    .option('--concurrency <n>', `hosts probed at once (default ${DEFAULT_CONCURRENCY})`)
     .option(
       '--connect-timeout <dur>',
-      'TCP connect + SSH handshake limit per host',
-      `${DEFAULT_CONNECT_TIMEOUT_MS / 1000}s`,
+      `TCP connect + SSH handshake limit per host (default ${DEFAULT_CONNECT_TIMEOUT_MS / 1000}s)`,
     )
-    .option('--timeout <dur>', 'limit for the whole exchange with one host', `${DEFAULT_TIMEOUT_MS / 1000}s`)
+    .option(
+      '--timeout <dur>',
+      `limit for the whole exchange with one host (default ${DEFAULT_TIMEOUT_MS / 1000}s)`,
+    )
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts; hashed entries work)')
     .option('--accept-new', 'trust hosts not yet in known_hosts and append them (changed keys still fail)')
     .option('--insecure-ignore-host-keys', 'do not check host keys at all (warns; for throwaway labs only)')
@@ -41,6 +43,7 @@ export function register(program: Command): void {
       'distributed: enqueue hosts in Redis for `thump worker`s and collect their results',
     )
     .option('--sweep-id <id>', 'with --redis: name the sweep, or resume collecting a running one')
+    .option('--config <file>', 'thump.yaml whose sweep: section gives defaults (default: THUMP_CONFIG)')
     .option('--no-progress', 'no progress bar even on a terminal')
     .action(async (hosts: string | undefined, f: Record<string, unknown>) => {
       // Loaded on use: `thump --help` or other subcommands never load ssh2 and SQLite.

@@ -24,9 +24,10 @@ export interface SweepFlags {
   user?: string;
   port?: string;
   identity: string[];
-  concurrency: string;
-  connectTimeout: string;
-  timeout: string;
+  concurrency?: string;
+  connectTimeout?: string;
+  timeout?: string;
+  config?: string;
   knownHosts?: string;
   acceptNew?: boolean;
   insecureIgnoreHostKeys?: boolean;
@@ -101,10 +102,11 @@ function hostKeyMode(f: SweepFlags): HostKeyMode {
  * Runs `thump sweep` with parsed flags and returns the exit code. Loaded lazily by
  * src/cli/sweep.ts so other subcommands never pay for ssh2, SQLite or the progress bar.
  */
-export async function sweepCommand(hostsArg: string | undefined, f: SweepFlags): Promise<number> {
-  const concurrency = intFlag(f.concurrency, '--concurrency', 1, 100_000);
-  const connectTimeoutMs = parseDuration(f.connectTimeout, '--connect-timeout');
-  const timeoutMs = parseDuration(f.timeout, '--timeout');
+export async function sweepCommand(hostsArg: string | undefined, flags: SweepFlags): Promise<number> {
+  const f = await withConfig(flags);
+  const concurrency = intFlag(f.concurrency as string, '--concurrency', 1, 100_000);
+  const connectTimeoutMs = parseDuration(f.connectTimeout as string, '--connect-timeout');
+  const timeoutMs = parseDuration(f.timeout as string, '--timeout');
   const everyMs = f.every !== undefined ? parseDuration(f.every, '--every') : undefined;
   if (everyMs !== undefined && everyMs < 1000) throw new UsageError('--every must be at least 1s');
   if (f.format !== undefined && !SWEEP_FORMATS.includes(f.format as SweepFormat)) {
@@ -216,4 +218,49 @@ async function distributed(
     return 1;
   }
   return summary.failed === 0 ? 0 : 1;
+}
+
+/**
+ * Fills flags the user did not give from thump.yaml's `sweep:` section (`--config` or
+ * THUMP_CONFIG) and THUMP_SWEEP_* variables; flags win. Flag values are checked first so
+ * an error names the flag, not the config key.
+ */
+async function withConfig(f: SweepFlags): Promise<SweepFlags> {
+  if (f.concurrency !== undefined) intFlag(f.concurrency, '--concurrency', 1, 100_000);
+  if (f.connectTimeout !== undefined) parseDuration(f.connectTimeout, '--connect-timeout');
+  if (f.timeout !== undefined) parseDuration(f.timeout, '--timeout');
+  if (f.acceptNew && f.insecureIgnoreHostKeys) {
+    throw new UsageError('--accept-new and --insecure-ignore-host-keys cannot be used together');
+  }
+  const { loadConfig } = await import('../config/loader.js');
+  const cfg = loadConfig({
+    ...(f.config !== undefined ? { path: f.config } : {}),
+    overrides: {
+      sweep: {
+        concurrency: f.concurrency !== undefined ? Number(f.concurrency) : undefined,
+        connect_timeout: f.connectTimeout,
+        timeout: f.timeout,
+        identity_files: f.identity.length > 0 ? f.identity : undefined,
+        known_hosts_file: f.knownHosts,
+        host_keys: f.acceptNew ? 'accept-new' : f.insecureIgnoreHostKeys ? 'insecure-ignore' : undefined,
+        ssh_config_file: f.sshConfig,
+        db_path: f.db,
+        redis: f.redis,
+      },
+    },
+  }).sweep;
+  const out: SweepFlags = {
+    ...f,
+    concurrency: String(cfg.concurrency),
+    connectTimeout: `${cfg.connect_timeout}ms`,
+    timeout: `${cfg.timeout}ms`,
+    identity: cfg.identity_files,
+    acceptNew: cfg.host_keys === 'accept-new',
+    insecureIgnoreHostKeys: cfg.host_keys === 'insecure-ignore',
+  };
+  if (cfg.known_hosts_file !== undefined) out.knownHosts = cfg.known_hosts_file;
+  if (cfg.ssh_config_file !== undefined) out.sshConfig = cfg.ssh_config_file;
+  if (cfg.db_path !== undefined) out.db = cfg.db_path;
+  if (cfg.redis !== undefined) out.redis = cfg.redis;
+  return out;
 }
