@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { createProbeOptions, probeHost, type SweepResult, type SweepTarget } from '../src/sweep/index.js';
 import { runDistributedSweep, runWorker } from '../src/sweep/queue/index.js';
 import { type Proc, spawnThump, tempDir, waitFor } from '../test/support/proc.js';
@@ -152,6 +153,63 @@ async function main(): Promise<void> {
     await w.close();
     console.log(
       `queue ceiling (no-op probe, 1 in-process worker x 50): ${qRate.toFixed(0)} jobs/s = ${(qRate / baseRate).toFixed(1)}x the ssh baseline`,
+    );
+
+    // Redis memory per host: queued (no worker yet), then answered.
+    const admin = new Redis(redis.url);
+    const used = async () => Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+    const M = 10_000;
+    const real = Array.from({ length: M }, (_, i) => ({
+      spec: `deploy@web-${i}.dc1.example.net:22`,
+      host: `web-${i}.dc1.example.net`,
+      port: 22,
+      user: 'deploy',
+    }));
+    const m0 = await used();
+    const ac = new AbortController();
+    let memId = '';
+    await runDistributedSweep({
+      redisUrl: redis.url,
+      targets: real,
+      queueName: 'bench-mem',
+      connectTimeoutMs: 10_000,
+      timeoutMs: 30_000,
+      signal: ac.signal,
+      onEnqueued: (i) => {
+        memId = i.sweepId;
+        ac.abort();
+      },
+      onResult: () => {},
+    });
+    const m1 = await used();
+    const w2 = await runWorker({
+      redisUrl: redis.url,
+      concurrency: 50,
+      queueName: 'bench-mem',
+      probe: async (t) => ({
+        status: 'ok',
+        target: t.spec,
+        host: t.host,
+        at: Date.now(),
+        durationMs: 123,
+        uptimeSeconds: 8_734_522,
+        bootedAt: new Date().toISOString(),
+        load1: 0.12,
+        load5: 0.34,
+        load15: 0.56,
+      }),
+    });
+    await runDistributedSweep({
+      redisUrl: redis.url,
+      sweepId: memId,
+      queueName: 'bench-mem',
+      onResult: () => {},
+    });
+    await w2.close();
+    const m2 = await used();
+    admin.disconnect();
+    console.log(
+      `redis memory: ${((m1 - m0) / M).toFixed(0)} B per queued host, ${((m2 - m0) / M).toFixed(0)} B per answered host (${M} hosts)`,
     );
   } finally {
     await Promise.all(procs.map((p) => p.stop('SIGKILL')));
