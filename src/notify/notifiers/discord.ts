@@ -71,7 +71,7 @@ export const discord = defineNotifier({
           signal,
           redact: [url],
           retryAfterFromBody: discordRetryAfter,
-          ...(ctx.logger ? { logger: ctx.logger } : {}),
+          logger: ctx.logger,
         });
       },
     };

@@ -65,7 +65,7 @@ export const slack = defineNotifier({
           timeoutMs: config.timeout,
           signal,
           redact: [url],
-          ...(ctx.logger ? { logger: ctx.logger } : {}),
+          logger: ctx.logger,
         });
       },
     };

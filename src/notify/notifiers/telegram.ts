@@ -19,7 +19,7 @@ export function telegramPayload(
   const head = `<b>${escapeHtml(truncate(batch.title, 512))}</b>`;
   const budget = MAX_TEXT - head.length - 2;
   const raw = bodyText(batch) === batch.title ? '' : bodyText(batch);
-  const body = escapeWithin(raw, MAX_TEXT - head.length - 2);
+  const body = escapeWithin(raw, budget);
   return {
     chat_id: opts.chat_id,
     text: body === '' ? head : `${head}\n\n${body}`,

@@ -104,7 +104,7 @@ export const webhook = defineNotifier({
           headers,
           signal,
           redact,
-          ...(ctx.logger ? { logger: ctx.logger } : {}),
+          logger: ctx.logger,
         });
       },
     };
