@@ -205,7 +205,12 @@ export class Dispatcher {
       if (oldest !== undefined) wake(oldest + timing.repeatIntervalMs);
     }
 
+    // While a notifier still has a message queued or in flight, its new rows keep
+    // accumulating and become one batch when it is free: under load (or during an endpoint
+    // outage) messages get bigger instead of more numerous, and order is kept.
+    const queued = store.headTimes();
     for (const [name, first] of store.firstReady()) {
+      if (queued.has(name) || this.inflight.has(name)) continue;
       const due = first + timing.groupWaitMs;
       if (now < due) {
         wake(due);

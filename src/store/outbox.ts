@@ -68,6 +68,17 @@ export const outboxMigrations: Migrations = {
         );
       `);
     },
+    (db) => {
+      // Every dispatcher step asks for "pending rows / queued batches / due alerts": partial
+      // and plain indexes keep those O(log n) however much delivered history the table holds.
+      db.exec(`
+        CREATE INDEX notify_outbox_ready ON notify_outbox (notifier, ready_at) WHERE state = 'pending';
+        CREATE INDEX notify_outbox_state ON notify_outbox (state);
+        CREATE INDEX notify_batches_seq ON notify_batches (seq);
+        CREATE INDEX notify_batches_due ON notify_batches (notifier, next_attempt_at) WHERE state = 'queued';
+        CREATE INDEX notify_alerts_due ON notify_alerts (last_notified_at);
+      `);
+    },
   ],
 };
 
