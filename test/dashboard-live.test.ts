@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifact, type Chromium, launchChromium } from './support/chromium.js';
 import { startAgent } from './support/http-agents.js';
 import { type MonitorProc, startMonitor, writeSecret } from './support/monitor-harness.js';
-import { type Proc, tempDir } from './support/proc.js';
+import { type Proc, spawnThump, tempDir } from './support/proc.js';
 
 // Browser globals used inside page.evaluate callbacks (the tsconfig has no DOM lib).
 interface El {
@@ -111,6 +111,31 @@ describe('dashboard against a real monitor', () => {
     expect(await page.textContent('.host-title')).toContain('alpha');
     expect(await page.textContent('.host-title .badge')).toBe('▲ up');
     await page.screenshot({ path: artifact('dashboard-host-page.png'), fullPage: true });
+  });
+
+  it('reconnects after a monitor restart and keeps updating live', async () => {
+    await page.goto(`${monitor.httpUrl}/#/`);
+    await page.waitForSelector('#conn.conn-live', { timeout: 15_000 });
+    // spawnargs: [node, dist/cli/main.js, 'monitor', ...flags]
+    const args = monitor.proc.child.spawnargs.slice(2);
+    await monitor.proc.stop('SIGTERM');
+    await page.waitForSelector('#conn.conn-down', { timeout: 15_000 });
+    // Same ports, same database: the page's EventSource finds it again by itself.
+    const again = spawnThump(args, { THUMP_CONFIG: '', NODE_ENV: 'test' });
+    monitor = { ...monitor, proc: again };
+    await page.waitForSelector('#conn.conn-live', { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('.rows .row:not([hidden]) .badge.s-up').length === 2,
+      undefined,
+      { timeout: 30_000 },
+    );
+    await agents.get('charlie')?.stop('SIGKILL');
+    await page.waitForFunction(
+      () => document.querySelectorAll('.rows .row:not([hidden]) .badge.s-down').length === 2,
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await rowState('charlie')).toBe('▼ down');
   });
 
   it('is usable at phone width', async () => {
