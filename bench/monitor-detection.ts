@@ -68,12 +68,14 @@ function beatBatch(): void {
     const i = cursor;
     cursor = (cursor + 1) % N;
     if (dead[i]) continue;
-    if (t - start - performance.timeOrigin > 2000 && deathAt[i] > 0 && t >= deathAt[i]) {
+    const dies = deathAt[i] as number;
+    if (t - start - performance.timeOrigin > 2000 && dies > 0 && t >= dies) {
       dead[i] = 1;
       continue;
     }
     b.hostId = ids[i] as string;
-    b.seq = ++seq[i];
+    seq[i] = (seq[i] as number) + 1;
+    b.seq = seq[i] as number;
     b.sentAt = t;
     core.beat(b, '10.0.0.1', 1, t);
     lastSeen[i] = t;
@@ -102,9 +104,10 @@ const scanTimer = setInterval(() => {
   const t0 = performance.now();
   const t = now();
   for (let i = 0; i < N; i++) {
-    if (!baselineDown[i] && lastSeen[i] > 0 && t - lastSeen[i] > 3 * INTERVAL) {
+    const seen = lastSeen[i] as number;
+    if (!baselineDown[i] && seen > 0 && t - seen > 3 * INTERVAL) {
       baselineDown[i] = 1;
-      baselineLate.push(t - (lastSeen[i] + 3 * INTERVAL));
+      baselineLate.push(t - (seen + 3 * INTERVAL));
     }
   }
   scanCpuMs += performance.now() - t0;

@@ -92,7 +92,8 @@ function datagrams(n: number): Buffer[] {
     const h = k % HOSTS;
     b.hostId = ids[h] as string;
     b.bootId = boots[h] as string;
-    b.seq = ++seqs[h];
+    seqs[h] = (seqs[h] as number) + 1;
+    b.seq = seqs[h] as number;
     out.push(encodeBeat(b, key));
   }
   return out;
