@@ -44,7 +44,9 @@ export function baseShape<T extends string>(type: T) {
   return {
     name: z.string().regex(NAME, 'expected a name of letters, digits, "_", "-" or "." (e.g. ops-slack)'),
     type: z.literal(type),
-    timeout: duration().default(10_000),
+    timeout: duration()
+      .refine((ms) => ms > 0, 'expected a duration above zero, e.g. 10s')
+      .default(10_000),
   };
 }
 

@@ -48,6 +48,9 @@ describe('notifier registry', () => {
     expect(issues({ name: 'a', type: 'webhook', url: 'http://x', timeout: 'soon' })[0]).toMatch(
       /^timeout: expected a duration/,
     );
+    expect(issues({ name: 'a', type: 'webhook', url: 'http://x', timeout: '0s' })).toEqual([
+      'timeout: expected a duration above zero, e.g. 10s',
+    ]);
     expect(issues({ name: 'bad name', type: 'webhook', url: 'http://x' })[0]).toMatch(
       /^name: expected a name/,
     );
