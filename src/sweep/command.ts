@@ -105,6 +105,10 @@ function hostKeyMode(f: SweepFlags): HostKeyMode {
 export async function sweepCommand(hostsArg: string | undefined, flags: SweepFlags): Promise<number> {
   const f = await withConfig(flags);
   const concurrency = intFlag(f.concurrency as string, '--concurrency', 1, 100_000);
+  // Host names resolve through getaddrinfo on libuv's thread pool (4 threads by default):
+  // with slow DNS, 100 probes would queue behind 4 lookups and time out while waiting.
+  // The pool starts on first use, which has not happened yet at this point.
+  process.env.UV_THREADPOOL_SIZE ??= String(Math.min(64, Math.max(4, Math.ceil(concurrency / 4))));
   const connectTimeoutMs = parseDuration(f.connectTimeout as string, '--connect-timeout');
   const timeoutMs = parseDuration(f.timeout as string, '--timeout');
   const everyMs = f.every !== undefined ? parseDuration(f.every, '--every') : undefined;

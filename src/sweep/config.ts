@@ -4,7 +4,7 @@ import { duration } from '../config/zod.js';
 /**
  * The `sweep:` section of thump.yaml (owned by src/sweep/): defaults for `thump sweep`
  * that a fleet always wants (its key files, known_hosts, timeouts, concurrency, store).
- * Flags override it, `THUMP_SWEEP_*` variables override the file.
+ * Flags override it, `THUMP_SWEEP__*` variables override the file.
  */
 export const sweepConfigShape = {
   sweep: z
@@ -25,7 +25,7 @@ export const sweepConfigShape = {
       ssh_config_file: z.string().min(1).optional(),
       /** SQLite file to store runs and results in (the monitor's db shows them). */
       db_path: z.string().min(1).optional(),
-      /** Redis URL for distributed sweeps (prefer THUMP_SWEEP_REDIS to keep a password out of files). */
+      /** Redis URL for distributed sweeps (prefer THUMP_SWEEP__REDIS to keep a password out of files). */
       redis: z.string().min(1).optional(),
     })
     .prefault({}),
