@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../../errors.js';
 import type { Notifier } from '../types.js';
 import { alertmanager } from './alertmanager.js';
 import { command } from './command.js';
@@ -75,6 +76,10 @@ export const notifierListSchema = z.array(notifierConfigSchema).superRefine((lis
  */
 export function createNotifier(config: NotifierConfig, ctx: NotifierContext = {}): Notifier {
   const def = notifierTypes[config.type];
-  if (!def) throw new Error(`unknown notifier type ${JSON.stringify(config.type)}`);
+  if (!def) {
+    throw new ConfigError(
+      `notifiers.${config.name}.type: unknown notifier type ${JSON.stringify(config.type)}`,
+    );
+  }
   return (def.create as (c: NotifierConfig, x: NotifierContext) => Notifier)(config, ctx);
 }
