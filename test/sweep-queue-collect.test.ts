@@ -197,6 +197,52 @@ describe('distributed sweep over a real redis-server', () => {
     for (const spec of hung.slice(0, 5)) expect(calls).toContain(spec);
   });
 
+  it('reports a host that stalls more than max-stalled-count as one protocol failure', async () => {
+    const queueName = `q${++queueSeq}`;
+    const hung: string[] = [];
+    const a = await runWorker({
+      redisUrl: redis.url,
+      concurrency: 1,
+      queueName,
+      ...fast,
+      maxStalledCount: 0,
+      probe: (t) => {
+        hung.push(t.spec);
+        return new Promise<SweepResult>(() => {});
+      },
+    });
+    const got: SweepResult[] = [];
+    const sweep = runDistributedSweep({
+      redisUrl: redis.url,
+      targets: targets(2),
+      queueName,
+      idleCheckMs: 300,
+      onResult: (r) => {
+        got.push(r);
+      },
+    });
+    await waitFor(() => hung.length === 1, 'worker A to hold one job');
+    await a.close(true);
+    // With maxStalledCount 0 the rescuer's stalled check fails the job instead of retrying it.
+    const calls: string[] = [];
+    workers.push(
+      await runWorker({
+        redisUrl: redis.url,
+        concurrency: 2,
+        queueName,
+        ...fast,
+        maxStalledCount: 0,
+        probe: fakeProbe(calls),
+      }),
+    );
+    const s = await sweep;
+    expect(s).toMatchObject({ total: 2, ok: 1, failed: 1, complete: true });
+    const failure = got.find((r) => r.target === hung[0]);
+    expect(failure).toMatchObject({ status: 'error', errorClass: 'protocol' });
+    expect(failure?.status === 'error' && failure.message).toMatch(/job stalled more than allowable limit/);
+    expect(calls).not.toContain(hung[0]);
+  });
+
   it('lets a restarted producer resume by id and write the whole sweep once', async () => {
     const queueName = `q${++queueSeq}`;
     const list = targets(60);
