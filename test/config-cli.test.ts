@@ -126,4 +126,15 @@ describe.concurrent('thump check-config', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.grouping.properties.group_wait.default).toBe('10s');
   });
+
+  it('warns about an unreadable *_file path, and fails on it with --strict', async () => {
+    const missing = join(dir.path, 'no-such.token');
+    const path = file('files.yaml', `http:\n  token_file: ${missing}\n`);
+    const lax = await thump(['check-config', path]);
+    expect(lax.code).toBe(0);
+    expect(lax.stderr).toBe(`thump: warning: http.token_file: ${missing}: no such file\n`);
+    const strict = await thump(['check-config', '--strict', path]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain(`thump: error: http.token_file: ${missing}: no such file`);
+  });
 });

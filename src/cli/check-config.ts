@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   ConfigIssuesError,
   configJsonSchema,
+  fileProblems,
   formatConfig,
   formatOrigin,
   loadConfigDetailed,
@@ -13,14 +14,15 @@ interface CheckConfigOptions {
   json?: boolean;
   env?: boolean;
   schema?: boolean;
+  strict?: boolean;
 }
 
 /**
- * Registers `thump check-config FILE [--json] [--no-env]` (and `--schema`): validates a
- * thump.yaml (with `THUMP_*` overrides applied) and prints the effective config with
- * secrets redacted. Exit 0 when
- * valid, 2 with every problem listed (one per line) when not, so it fits in CI and
- * pre-deploy hooks.
+ * Registers `thump check-config FILE [--json] [--no-env] [--strict]` (and `--schema`):
+ * validates a thump.yaml (with `THUMP_*` overrides applied) and prints the effective config
+ * with secrets redacted. Exit 0 when valid, 2 with every problem listed (one per line) when
+ * not, so it fits in CI and pre-deploy hooks. Unreadable `*_file` paths are warnings, or
+ * errors with `--strict`.
  */
 export function register(program: Command): void {
   program
@@ -32,6 +34,7 @@ export function register(program: Command): void {
       'print the result as JSON: {"valid":true,"config":...} or {"valid":false,"errors":[...]}',
     )
     .option('--no-env', 'ignore THUMP_* environment overrides')
+    .option('--strict', 'treat unreadable *_file paths as errors (exit 2), not warnings')
     .option('--schema', 'print the JSON Schema of thump.yaml (for editors) and exit')
     .action((file: string | undefined, opts: CheckConfigOptions) => {
       if (opts.schema) {
@@ -42,18 +45,29 @@ export function register(program: Command): void {
       const env = opts.env === false ? {} : process.env;
       try {
         const loaded = loadConfigDetailed({ path: file, env });
+        // Files are checked from this machine: warnings unless --strict, since a config is
+        // often checked in CI, far from the secrets it will read in production.
+        const warnings = fileProblems(loaded.config);
+        const failed = opts.strict === true && warnings.length > 0;
         if (opts.json) {
           const out = {
-            valid: true,
+            valid: !failed,
             file: loaded.file,
             env: loaded.envApplied,
+            warnings: warnings.map((w) => ({ path: w.path, message: `${w.file}: ${w.message}` })),
             config: redactConfig(loaded.config),
           };
           process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         } else {
           const via = loaded.envApplied.length > 0 ? ` (with ${loaded.envApplied.join(', ')})` : '';
-          process.stdout.write(`# ${file}: valid${via}\n${formatConfig(loaded.config)}`);
+          for (const w of warnings) {
+            process.stderr.write(
+              `thump: ${failed ? 'error' : 'warning'}: ${w.path}: ${w.file}: ${w.message}\n`,
+            );
+          }
+          if (!failed) process.stdout.write(`# ${file}: valid${via}\n${formatConfig(loaded.config)}`);
         }
+        if (failed) process.exitCode = 2;
       } catch (err) {
         if (opts.json && err instanceof ConfigIssuesError) {
           const errors = err.issues.map((i) => ({

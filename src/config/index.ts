@@ -3,6 +3,7 @@
  * printing with secrets redacted, and secret-file helpers.
  */
 export { ENV_PREFIX, envNameToPath, RESERVED_ENV } from './env.js';
+export { type FileProblem, fileProblems } from './file-checks.js';
 export { durationText, formatConfig } from './format.js';
 export {
   type ConfigIssue,
