@@ -171,7 +171,11 @@ window.addEventListener('hashchange', route);
     retry();
     return;
   }
+  let t = performance.now();
   renderSummary();
+  perf.summaryMs = performance.now() - t;
+  t = performance.now();
   route();
+  perf.mountMs = performance.now() - t;
   connect();
 })();

@@ -24,11 +24,10 @@ const COLUMNS = [
 const SEV_RANK = { critical: 0, warning: 1, unknown: 2, ok: 3 };
 
 const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Sort key for the state column, computed once per refresh: most alarming first. */
+const stateKey = (h) => (h.flapping ? 1 : (STATE_RANK[h.state] ?? 9)) * 4 + SEV_RANK[h.checkStatus];
 const SORTERS = {
-  state: (a, b) =>
-    (a.flapping ? 1 : (STATE_RANK[a.state] ?? 9)) - (b.flapping ? 1 : (STATE_RANK[b.state] ?? 9)) ||
-    SEV_RANK[a.checkStatus] - SEV_RANK[b.checkStatus] ||
-    byId(a, b),
+  state: (a, b) => a._k - b._k || byId(a, b),
   id: byId,
   address: (a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0) || byId(a, b),
   age: (a, b) => b._beat - a._beat || byId(a, b),
@@ -106,6 +105,7 @@ export function mountHosts(root, perf) {
   root.append(h('div', { class: 'toolbar' }, search, select, count), table, empty);
 
   let list = [];
+  let renderedVersion = -1;
   const pool = [];
 
   function makeRow() {
@@ -201,10 +201,15 @@ export function mountHosts(root, perf) {
     for (const host of store.hosts.values()) {
       if (q && !host._search.includes(q)) continue;
       if (!test(host, t)) continue;
+      host._k = stateKey(host);
       list.push(host);
     }
+    renderedVersion = store.version;
+    const tSort = performance.now();
     const cmp = SORTERS[view.sort];
     list.sort(view.dir === 1 ? cmp : (a, b) => cmp(b, a));
+    perf.lastSortMs = performance.now() - tSort;
+    perf.lastFilterLoopMs = tSort - t0;
     spacer.style.height = `${list.length * ROW_H}px`;
     table.setAttribute('aria-rowcount', String(list.length + 1));
     count.textContent =
@@ -217,7 +222,9 @@ export function mountHosts(root, perf) {
       c.setAttribute('aria-sort', key === view.sort ? (view.dir === 1 ? 'ascending' : 'descending') : 'none');
       c.firstChild.lastChild.textContent = key === view.sort ? (view.dir === 1 ? ' ↑' : ' ↓') : '';
     }
+    const tRows = performance.now();
     renderRows();
+    perf.lastRowsMs = performance.now() - tRows;
     if (perf.firstRenderMs === undefined && list.length > 0) {
       perf.firstRenderMs = -1;
       // performance.now() counts from navigation start: this is "page opened -> rows painted".
@@ -268,7 +275,10 @@ export function mountHosts(root, perf) {
   const onResize = () => renderRows();
   window.addEventListener('resize', onResize);
 
-  const offHosts = on('hosts', refresh);
+  const offHosts = on('hosts', () => {
+    if (store.version !== renderedVersion) refresh();
+    else renderRows();
+  });
   // Beat data changes values in place; re-sort only when the order depends on them.
   const offBeats = on('beats', () =>
     ['age', 'uptime', 'load'].includes(view.sort) ? refresh() : renderRows(),

@@ -13,6 +13,8 @@ export const store = {
   /** Newest first. */
   events: [],
   lastEventId: 0,
+  /** Bumped whenever hosts are added, replaced or change state (views skip redundant work). */
+  version: 0,
   /** serverNow - Date.now(), so ages tick in the server's time. */
   offset: 0,
   listeners: new Map(),
@@ -83,6 +85,7 @@ export function setHosts(data) {
   const m = new Map();
   for (const r of data.rows) m.set(r[0], fromCompact(r));
   store.hosts = m;
+  store.version++;
   emit('hosts');
 }
 
@@ -98,7 +101,10 @@ export function applyEvent(event, host) {
   store.lastEventId = event.id;
   store.events.unshift(event);
   if (store.events.length > MAX_EVENTS) store.events.length = MAX_EVENTS;
-  if (host) store.hosts.set(host.id, prepare(host));
+  if (host) {
+    store.hosts.set(host.id, prepare(host));
+    store.version++;
+  }
   emit('events');
   if (host) emit('hosts');
 }
@@ -116,6 +122,7 @@ export function applyBeats({ now: serverNow, rows }) {
     if (h.state !== state) {
       h.state = state;
       stateChanged = true;
+      store.version++;
     }
     h.checkStatus = SEVERITIES[sev] ?? 'unknown';
   }
