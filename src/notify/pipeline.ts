@@ -101,9 +101,9 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
     ...(deps.random ? { random: deps.random } : {}),
   });
 
-  // Catch up on events recorded without a pipeline attached (e.g. a crash between an
-  // event's commit and... nothing: rows are written in the event's transaction; this only
-  // covers events recorded while notifications were not configured or by older versions).
+  // Rows are written in the events' own transaction, so nothing is lost in a crash; the
+  // cursor only matters for events recorded while no pipeline was attached (a run with the
+  // pipeline failing to queue, or tools writing the event log directly).
   const cursor = store.cursor();
   const last = lastEventId(db);
   if (cursor === undefined) {
@@ -122,7 +122,18 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
       store.setCursor(Math.min(from, last));
     }
   }
-  const unhook = onEventsRecorded(db, (_db, events) => dispatcher.enqueue(events));
+  const unhook = onEventsRecorded(db, (_db, events) => {
+    try {
+      // A nested better-sqlite3 transaction is a SAVEPOINT: if queuing fails (a bug, a full
+      // disk) only the outbox rows roll back and the monitor still records its events.
+      store.transaction(() => dispatcher.enqueue(events));
+    } catch (err) {
+      log?.error(
+        { err, events: events.length, firstId: events[0]?.id },
+        'could not queue notifications for recorded events; they will not be sent',
+      );
+    }
+  });
   dispatcher.start();
 
   const watchdog = cfg.watchdog
