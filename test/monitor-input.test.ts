@@ -9,8 +9,8 @@ import {
   logLines,
   type MonitorProc,
   metricValue,
+  startAgent,
   startMonitor,
-  startSender,
   writeSecret,
 } from './support/monitor-harness.js';
 import { freeUdpPort, type Proc, spawnThump, tempDir, waitFor } from './support/proc.js';
@@ -65,11 +65,12 @@ describe('thump monitor bad input (real process on loopback)', () => {
   it('survives a flood of garbage, forged and replayed packets: counters rise, real hosts stay up', async () => {
     const { dir, secretFile } = setup();
     const m = await monitor({ dir, secretFile });
-    const real = startSender(m.udpPort, 'real-1', 1000, secretFile);
+    const real = startAgent(m.udpPort, 'real-1', secretFile);
     procs.push(real);
     await waitFor(
       async () => (await m.hosts()).some((h) => h.id === 'real-1' && h.state === 'up'),
       'real-1 up',
+      45_000,
     );
 
     const send = udpClient();

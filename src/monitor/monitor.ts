@@ -15,7 +15,7 @@ import type { HistogramSnapshot, HostEvent, HostView, MonitorStats, MonitorView,
  * clock, so an NTP step cannot make every host look overdue at once.
  */
 export const monotonicWallClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => Math.round(performance.timeOrigin + performance.now()),
 };
 
 export interface MonitorOptions {

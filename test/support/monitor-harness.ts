@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freeTcpPort, freeUdpPort, type Proc, ROOT, spawnProc, spawnThump, waitFor } from './proc.js';
+import { freeTcpPort, freeUdpPort, type Proc, spawnThump, waitFor } from './proc.js';
 
 /** A JSON log line of the monitor (pino, one object per line). */
 export interface LogLine {
@@ -112,17 +112,24 @@ export async function startMonitor(opts: {
   };
 }
 
-/** Starts a test heartbeat sender process (see monitor-sender.ts). */
-export function startSender(udpPort: number, id: string, intervalMs: number, secretFile: string): Proc {
-  return spawnProc(process.execPath, [
-    '--import',
-    'tsx',
-    join(ROOT, 'test/support/monitor-sender.ts'),
-    String(udpPort),
-    id,
-    String(intervalMs),
-    secretFile,
-  ]);
+/** Starts a real `thump agent` beating to the monitor on loopback every `interval`. */
+export function startAgent(udpPort: number, id: string, secretFile: string, interval = '1s'): Proc {
+  return spawnThump(
+    [
+      'agent',
+      '--to',
+      `127.0.0.1:${udpPort}`,
+      '--id',
+      id,
+      '--interval',
+      interval,
+      '--secret-file',
+      secretFile,
+      '--log-format',
+      'json',
+    ],
+    { THUMP_CONFIG: '', THUMP_SECRET: '' },
+  );
 }
 
 /** Reads one sample value from Prometheus text (`name{labels} value`), 0 when absent. */
