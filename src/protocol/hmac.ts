@@ -1,34 +1,29 @@
-import { createHmac } from 'node:crypto';
+import { Sha256Hmac } from './sha256.js';
 
 /**
- * HMAC-SHA256 (RFC 2104) for one secret, as the codec uses it.
- *
- * Plain `createHmac` per datagram. We measured the alternatives on Node 20 (bench/protocol-codec.ts
- * and docs/perf/protocol.md): cloning pre-keyed inner/outer `Hash` states with `hash.copy()` was
- * ~15% slower, and two one-shot `crypto.hash` passes over a reused ipad/opad scratch buffer were no
- * faster within noise. The cost is dominated by crossing into OpenSSL, not by key setup, so the
- * simplest correct construction wins.
+ * HMAC-SHA256 (RFC 2104) for one secret, as the codec uses it: the pure-JS {@link Sha256Hmac}
+ * with precomputed pad midstates (about 3x cheaper per beat than `createHmac`; see
+ * docs/perf/protocol.md). Not re-entrant across `await`s, which the synchronous codec never does.
  */
 export class HmacSha256 {
-  private readonly secret: Buffer;
+  private readonly impl: Sha256Hmac;
 
   constructor(secret: Buffer) {
-    this.secret = Buffer.from(secret);
+    this.impl = new Sha256Hmac(secret);
   }
 
-  /** The full 32-byte MAC of `data[0, end)`. */
+  /** The full 32-byte MAC of `data[0, end)` as a new Buffer. */
   digest(data: Buffer, end: number): Buffer {
-    return createHmac('sha256', this.secret)
-      .update(end === data.length ? data : data.subarray(0, end))
-      .digest();
+    return Buffer.from(this.impl.macInto(data, end));
   }
 
   /**
    * True when `data[macAt, macAt + len)` equals the first `len` bytes of the MAC of
    * `data[0, macAt)`. Compares every byte (no early exit), so timing reveals nothing.
+   * Allocation-free.
    */
   verify(data: Buffer, macAt: number, len: number): boolean {
-    const mac = this.digest(data, macAt);
+    const mac = this.impl.macInto(data, macAt);
     let diff = 0;
     for (let i = 0; i < len; i++) diff |= (mac[i] as number) ^ (data[macAt + i] as number);
     return diff === 0;
