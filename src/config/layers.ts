@@ -95,6 +95,42 @@ export function resolvePathKeys(data: unknown, baseDir: string): unknown {
   return out;
 }
 
+/**
+ * Makes the value at `path` absolute against `baseDir` when its key is path-valued (see
+ * {@link resolvePathKeys}); used for values from env and flags, which mean "relative to
+ * the working directory". Mutates `data`.
+ */
+export function resolvePathAt(data: unknown, path: Path, baseDir: string): void {
+  const key = path[path.length - 1];
+  let parent: unknown = data;
+  for (const seg of path.slice(0, -1)) {
+    if (typeof parent !== 'object' || parent === null) return;
+    parent = (parent as Record<PropertyKey, unknown>)[seg];
+  }
+  if (!isPlainObject(parent) || typeof key !== 'string') {
+    // A list item under a `*_files` key.
+    const listKey = path[path.length - 2];
+    if (
+      Array.isArray(parent) &&
+      typeof key === 'number' &&
+      typeof listKey === 'string' &&
+      PATH_LIST_KEY.test(listKey)
+    ) {
+      parent[key] = resolvePathValue(parent[key], baseDir);
+    }
+    return;
+  }
+  const v = parent[key];
+  if (PATH_KEY.test(key)) setOwn(parent, key, resolvePathValue(v, baseDir));
+  else if (PATH_LIST_KEY.test(key) && Array.isArray(v)) {
+    setOwn(
+      parent,
+      key,
+      v.map((x) => resolvePathValue(x, baseDir)),
+    );
+  }
+}
+
 /** True when `prefix` is a prefix of (or equal to) `path`. */
 export function startsWith(path: Path, prefix: Path): boolean {
   return prefix.length <= path.length && prefix.every((seg, i) => String(seg) === String(path[i]));

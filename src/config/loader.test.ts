@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
@@ -224,9 +225,19 @@ describe('relative paths in the file', () => {
     expect(load('monitor: { secret_file: ~/hb.key }').monitor.secret_file).toBe(`${homedir()}/hb.key`);
   });
 
-  it('leaves paths from env and flags relative to the working directory', () => {
-    expect(load('', { THUMP_MONITOR__SECRET_FILE: 'hb.key' }).monitor.secret_file).toBe('hb.key');
-    expect(load('', {}, { monitor: { secret_file: 'hb.key' } }).monitor.secret_file).toBe('hb.key');
+  it('resolves paths from env and flags against the working directory', () => {
+    const cwd = process.cwd();
+    expect(load('', { THUMP_MONITOR__SECRET_FILE: 'hb.key' }).monitor.secret_file).toBe(
+      resolve(cwd, 'hb.key'),
+    );
+    expect(load('', {}, { monitor: { secret_file: 'hb.key' } }).monitor.secret_file).toBe(
+      resolve(cwd, 'hb.key'),
+    );
+    expect(load('', {}, { monitor: { secret_file: '/abs/hb.key' } }).monitor.secret_file).toBe('/abs/hb.key');
+  });
+
+  it('leaves relative defaults alone (they mean the working directory)', () => {
+    expect(load('').monitor.db).toBe('thump.db');
   });
 });
 

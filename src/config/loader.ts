@@ -10,7 +10,15 @@ import { parse as parseYamlValue } from 'yaml';
 import type { z } from 'zod';
 import { envLayer } from './env.js';
 import { type ConfigIssue, ConfigIssuesError, type ConfigOrigin, formatPath } from './issue.js';
-import { isPlainObject, merge, type Path, resolvePathKeys, setOwn, startsWith } from './layers.js';
+import {
+  isPlainObject,
+  merge,
+  type Path,
+  resolvePathAt,
+  resolvePathKeys,
+  setOwn,
+  startsWith,
+} from './layers.js';
 import { configSchema, type ThumpConfig } from './schema.js';
 import { schemasAt, shapeOf } from './schema-walk.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
@@ -149,6 +157,11 @@ export function build<S extends z.ZodType>(
     const v = valueAt(data, p);
     if (typeof v === 'string') data = coerceLeaf(schema, data, p, v, 'text-first');
   }
+  // Every path in the loaded config is absolute: file values were resolved against the
+  // file's folder, env and flag values resolve against the working directory.
+  const cwd = process.cwd();
+  for (const leaf of envL.leaves) resolvePathAt(data, leaf.path, cwd);
+  for (const p of flagSet) resolvePathAt(data, p, cwd);
 
   const originOf = (path: Path): ConfigOrigin => {
     if (flagSet.some((p) => startsWith(path, p))) return { kind: 'flag' };
