@@ -121,6 +121,12 @@ export function notifierConformance(opts: ConformanceOptions): void {
       expectNoSecret(err, server.url);
     });
 
+    it('counts reading the answer in the timeout when the body stalls', async () => {
+      server.respond('stall-body');
+      const err = await failure(make(server.url, { timeout: '500ms' }));
+      expect(err).toMatchObject({ retryable: true, reason: 'timeout' });
+    });
+
     it('reports a refused connection as a retryable network error', async () => {
       const closed = `http://127.0.0.1:${await freeTcpPort()}`;
       const err = await failure(make(closed));

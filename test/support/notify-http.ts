@@ -45,6 +45,12 @@ export async function startCaptureServer(): Promise<CaptureServer> {
         hanging.add(res);
         return;
       }
+      if (reply === 'stall-body') {
+        hanging.add(res);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"ok":');
+        return;
+      }
       res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
       res.end(reply.body ?? '');
     });
