@@ -10,8 +10,14 @@ export interface CapturedRequest {
   body: string;
 }
 
-/** What to answer: a status (with optional headers/body), or `hang` (never answer). */
-export type CaptureReply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+/**
+ * What to answer: a status (with optional headers/body), `hang` (never answer), or
+ * `stall-body` (send 200 and the first bytes of a body, then nothing).
+ */
+export type CaptureReply =
+  | { status: number; headers?: Record<string, string>; body?: string }
+  | 'hang'
+  | 'stall-body';
 
 /** A loopback HTTP listener that records requests and answers as the test says. */
 export interface CaptureServer {
