@@ -73,6 +73,7 @@ describe('thump sweep (built CLI) against a real sshd', () => {
       `127.0.0.5:${p}`,
       `127.0.0.1:${refused}`,
       'host-that-does-not-exist.invalid',
+      '224.0.0.1',
       `127.0.0.1:${closing.port}`,
       `127.0.0.1:${garbage.port}`,
       ...silentSpecs,
@@ -97,7 +98,7 @@ describe('thump sweep (built CLI) against a real sshd', () => {
     const elapsed = Date.now() - t0;
     expect(r.code, r.stderr).toBe(1);
     const m = byTarget(r.results);
-    expect(m.size).toBe(14);
+    expect(m.size).toBe(15);
     const cls = (t: string) => {
       const x = m.get(t);
       return x?.status === 'ok' ? 'ok' : x?.errorClass;
@@ -109,13 +110,14 @@ describe('thump sweep (built CLI) against a real sshd', () => {
     expect(cls(`127.0.0.5:${p}`)).toBe('host-key');
     expect(cls(`127.0.0.1:${refused}`)).toBe('refused');
     expect(cls('host-that-does-not-exist.invalid')).toBe('dns');
+    expect(cls('224.0.0.1')).toBe('unreachable');
     expect(cls(`127.0.0.1:${closing.port}`)).toBe('protocol');
     expect(cls(`127.0.0.1:${garbage.port}`)).toBe('protocol');
     for (const s of silentSpecs) expect(cls(s)).toBe('timeout');
     // Five silent hosts at 3 s each, probed side by side: about 3 s, never 15 s.
     expect(elapsed).toBeLessThan(12_000);
     expect(r.stderr).toMatch(
-      /14 hosts in .*: 3 ok, 11 failed \(5 timeout, 2 protocol, 1 auth, 1 dns, 1 host-key, 1 refused\)/,
+      /15 hosts in .*: 3 ok, 12 failed \(5 timeout, 2 protocol, 1 auth, 1 dns, 1 host-key, 1 refused, 1 unreachable\)/,
     );
   });
 

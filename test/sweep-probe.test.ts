@@ -17,7 +17,7 @@ const bad: BadServer[] = [];
 const tmp = tempDir('thump-probe-');
 
 beforeAll(async () => {
-  sshd = await startSshd({ addresses: 3 });
+  sshd = await startSshd({ addresses: 3, ipv6: true });
 });
 afterAll(async () => {
   await Promise.all(bad.map((b) => b.close()));
@@ -57,9 +57,11 @@ describe('probeHost against a real sshd', () => {
     expect(r.target).toBe(`${sshd.user}@127.0.0.1:${sshd.port}`);
   });
 
-  it('answers on every listen address as a distinct host', async () => {
-    const rs = await Promise.all(sshd.hosts.slice(0, 2).map((h) => probeHost(target(h, sshd.port), opts())));
-    expect(rs.map((r) => r.status)).toEqual(['ok', 'ok']);
+  it('answers on every listen address (IPv4 and IPv6) as a distinct host', async () => {
+    const rs = await Promise.all(
+      ['127.0.0.1', '127.0.0.2', '::1'].map((h) => probeHost(target(h, sshd.port), opts())),
+    );
+    expect(rs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
   });
 
   it('classifies a rejected key as auth', async () => {
@@ -110,6 +112,11 @@ describe('probeHost against a real sshd', () => {
 
   it('classifies a closed port as refused', async () => {
     expectError(await probeHost(target('127.0.0.1', await closedPort()), opts()), 'refused');
+  });
+
+  it('classifies an address the kernel cannot route to as unreachable', async () => {
+    // TCP to a multicast group fails locally with ENETUNREACH: no packet leaves the machine.
+    expectError(await probeHost(target('224.0.0.1', 22), opts()), 'unreachable');
   });
 
   it('classifies a .invalid name as dns', async () => {

@@ -18,6 +18,8 @@ export interface SshdOptions {
   addresses?: number;
   /** Extra sshd_config lines. */
   extraConfig?: string[];
+  /** Also listen on [::1] (it counts toward the 16 addresses and is last in `hosts`). */
+  ipv6?: boolean;
   /** Host key type for ssh-keygen. Default ed25519. */
   hostKeyType?: 'ed25519' | 'rsa' | 'ecdsa';
 }
@@ -83,7 +85,7 @@ function canConnect(host: string, port: number): Promise<boolean> {
 
 /** Starts sshd and waits until every address accepts connections. */
 export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
-  const n = Math.min(Math.max(opts.addresses ?? 1, 1), 16);
+  const n = Math.min(Math.max(opts.addresses ?? 1, 1), opts.ipv6 ? 15 : 16);
   ensureTestUser();
   mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory
   const tmp = tempDir('thump-sshd-');
@@ -105,8 +107,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
 
   const port = await freeTcpPort();
   const hosts = Array.from({ length: n }, (_, i) => `127.0.0.${i + 1}`);
+  if (opts.ipv6) hosts.push('::1');
+  const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const config = [
-    ...hosts.map((h) => `ListenAddress ${h}:${port}`),
+    ...hosts.map((h) => `ListenAddress ${bracket(h)}:${port}`),
     `HostKey ${hostKeyPath}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${authorizedKeys}`,
