@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,7 @@ import {
   type SweepResult,
   type SweepTarget,
 } from '../src/sweep/index.js';
-import { tempDir, waitFor } from './support/proc.js';
+import { spawnProc, tempDir, waitFor } from './support/proc.js';
 import { type Sshd, startSshd } from './support/sshd.js';
 import { type BadServer, closedPort, startBadServer } from './support/sweep-bad-servers.js';
 
@@ -62,6 +63,37 @@ describe('probeHost against a real sshd', () => {
       ['127.0.0.1', '127.0.0.2', '::1'].map((h) => probeHost(target(h, sshd.port), opts())),
     );
     expect(rs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('logs in through ssh-agent (SSH_AUTH_SOCK) when no key file is given', async () => {
+    const sock = join(tmp.path, 'agent.sock');
+    const agent = spawnProc('ssh-agent', ['-D', '-a', sock]);
+    try {
+      await waitFor(() => existsSync(sock), 'ssh-agent socket');
+      execFileSync('ssh-add', [sshd.clientKeyPath], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+        stdio: 'pipe',
+      });
+      const viaAgent = createProbeOptions({
+        knownHostsFile: sshd.knownHostsPath,
+        env: { SSH_AUTH_SOCK: sock },
+        home: join(tmp.path, 'empty-home'),
+      });
+      expect(viaAgent.auth.agent).toBe(sock);
+      const r = await probeHost(target('127.0.0.1', sshd.port), viaAgent);
+      expect(r.status, JSON.stringify(r)).toBe('ok');
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('falls back to ~/.ssh/id_ed25519 when there is no agent', async () => {
+    const home = join(tmp.path, 'home');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    copyFileSync(sshd.clientKeyPath, join(home, '.ssh', 'id_ed25519'));
+    const o = createProbeOptions({ knownHostsFile: sshd.knownHostsPath, env: {}, home });
+    const r = await probeHost(target('127.0.0.2', sshd.port), o);
+    expect(r.status, JSON.stringify(r)).toBe('ok');
   });
 
   it('classifies a rejected key as auth', async () => {
