@@ -175,6 +175,7 @@ const STRING_EXAMPLES: [RegExp, string][] = [
   [/_at$/, '2026-01-31T02:00:00Z'],
   [/^cron$/, '0 2 * * *'],
   [/^name$/, 'ops'],
+  [/^redis$/, 'redis://127.0.0.1:6379'],
   [/(secret|token|password)$/, 's3cr3t'],
   [/^(listen|address|addr)$/, '127.0.0.1:8080'],
 ];
@@ -182,7 +183,8 @@ const STRING_EXAMPLES: [RegExp, string][] = [
 /** A plausible value for a string key, from its name (the type says the rest). */
 function stringExample(key: string, type: string): string {
   if (type === 'URL') return 'https://example.org/hook';
-  const file = /^(.+)_(file|path|dir)$/.exec(key);
+  if (/^db_(file|path)$/.test(key)) return '/var/lib/thump/thump.db';
+  const file = /^(.+)_(files?|paths?|dirs?)$/.exec(key);
   if (file) return `/etc/thump/${file[1]}`;
   const env = /^(.+)_env$/.exec(key);
   if (env) return `THUMP_${(env[1] as string).toUpperCase()}`;
@@ -300,6 +302,7 @@ function defaultText(row: ReferenceRow): string {
   if (!('default' in row)) return row.required ? '**required**' : '—';
   const v = row.default;
   if (row.duration && typeof v === 'number') return `\`${durationText(v)}\``;
+  if (row.duration && typeof v === 'string') return `\`${v}\``;
   if (typeof v === 'object' && v !== null && Object.keys(v).length === 0)
     return Array.isArray(v) ? '`[]`' : '—';
   return `\`${cell(JSON.stringify(v))}\``;

@@ -214,6 +214,7 @@ export const EXTRA: Record<string, string> = {
   'watchdog.timeout': 'Budget for one ping request.',
   'watchdog.method': 'HTTP method of the ping.',
   delivery: 'Retries of the notification outbox.',
+  sweep: 'Defaults for `thump sweep` and `thump worker` (agentless SSH uptime sweeps); flags override them.',
   'delivery.retry_max': 'Longest wait between two attempts.',
 };
 
