@@ -198,3 +198,14 @@ describe('planGroup reminders after flapping', () => {
     ]);
   });
 });
+
+describe('planGroup ordering', () => {
+  it('sends a resolution before a new problem of the same host that came after it', () => {
+    const up = item('up', 'a');
+    const down = item('down', 'a');
+    const plan = planGroup([up, down], ctx({ open: ['a/down'], hosts: { a: { state: 'down' } } }));
+    expect(plan.batches.map((b) => b.kind)).toEqual(['resolved', 'alert']);
+    expect(plan.close).toEqual([{ hostId: 'a', key: 'down' }]);
+    expect(plan.open).toEqual([{ hostId: 'a', key: 'down', eventId: down.event.id }]);
+  });
+});

@@ -259,6 +259,11 @@ export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): Group
       ...summarize(events, ctx.maxListed, 'still: '),
     });
   }
+  // Messages go out in the order their first events happened (an `up` then a new `down`
+  // of the same host must not arrive as "down" then "up"); reminders last.
+  const first = (b: PlannedBatch) =>
+    b.kind === 'reminder' ? Number.POSITIVE_INFINITY : Math.min(...b.events.map((e) => e.id));
+  plan.batches.sort((x, y) => first(x) - first(y));
   return plan;
 }
 

@@ -279,8 +279,9 @@ export class Dispatcher {
     store.transaction(() => {
       for (const s of plan.suppressed)
         store.suppress(s.rowId, s.detail ? `${s.reason}: ${s.detail}` : s.reason);
-      for (const a of plan.open) store.openAlert(name, a.hostId, a.key, a.eventId, now);
+      // Closes first: a problem resolved and raised again within one group ends open.
       for (const c of plan.close) store.closeAlert(name, c.hostId, c.key);
+      for (const a of plan.open) store.openAlert(name, a.hostId, a.key, a.eventId, now);
       for (const r of plan.rewrites) store.rewriteEvent(r.rowId, r.event);
       for (const b of plan.batches) {
         store.addBatch(name, b.kind, b.title, b.text, b.rowIds, now, now + timing.retryDeadlineMs);
