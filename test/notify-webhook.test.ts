@@ -2,7 +2,11 @@ import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifier, notifierConfigSchema } from '../src/notify/notifiers/index.js';
+import {
+  createNotifier,
+  notifierConfigSchema,
+  verifyWebhookSignature,
+} from '../src/notify/notifiers/index.js';
 import { ManualClock } from '../src/util/clock.js';
 import { notifierConformance } from './support/notify-conformance.js';
 import { sampleBatch, T0 } from './support/notify-fixtures.js';
@@ -88,6 +92,29 @@ describe('webhook notifier: payload', () => {
     expect(ts).toBe(String((T0 + 5_000) / 1000));
     const expected = createHmac('sha256', SECRET).update(`${ts}.${req.body}`).digest('hex');
     expect(req.headers['x-thump-signature']).toBe(`sha256=${expected}`);
+  });
+
+  it('produces signatures that verifyWebhookSignature accepts, and refuses tampering and replays', async () => {
+    const clock = new ManualClock(T0);
+    const n = createNotifier(
+      notifierConfigSchema.parse({ name: 'ops', type: 'webhook', url: `${server.url}/hook`, secret: SECRET }),
+      { clock },
+    );
+    server.respond({ status: 200 });
+    await n.send(sampleBatch(), signal());
+    const req = server.requests.at(-1)!;
+    const input = {
+      secret: SECRET,
+      timestamp: req.headers['x-thump-timestamp'] as string,
+      signature: req.headers['x-thump-signature'] as string,
+      body: req.body,
+      now: T0 + 1000,
+    };
+    expect(verifyWebhookSignature(input)).toBe(true);
+    expect(verifyWebhookSignature({ ...input, body: req.body.replace('web-1', 'web-9') })).toBe(false);
+    expect(verifyWebhookSignature({ ...input, secret: 'other-secret' })).toBe(false);
+    expect(verifyWebhookSignature({ ...input, now: T0 + 10 * 60_000 })).toBe(false);
+    expect(verifyWebhookSignature({ ...input, signature: undefined })).toBe(false);
   });
 
   it('sends custom headers and reads url and secret from files relative to the config folder', async () => {

@@ -8,4 +8,4 @@ export {
   notifierTypes,
 } from './registry.js';
 export { testBatch } from './test-batch.js';
-export { type WebhookPayload, webhookPayload, webhookSignature } from './webhook.js';
+export { verifyWebhookSignature, type WebhookPayload, webhookPayload, webhookSignature } from './webhook.js';

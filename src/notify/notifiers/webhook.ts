@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { systemClock } from '../../util/clock.js';
 import { sendHttp } from '../http-client.js';
@@ -56,6 +56,30 @@ export function webhookPayload(batch: NotificationBatch): WebhookPayload {
  */
 export function webhookSignature(secret: string, timestamp: number, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Checks a signed webhook the way a receiver should: the signature over the raw body must
+ * match (compared in constant time) and the timestamp must be within `toleranceMs` of `now`
+ * (default 5 minutes), so a captured request cannot be replayed later.
+ */
+export function verifyWebhookSignature(input: {
+  secret: string;
+  /** `X-Thump-Timestamp` header. */
+  timestamp: string | undefined;
+  /** `X-Thump-Signature` header. */
+  signature: string | undefined;
+  /** The raw request body, exactly as received. */
+  body: string;
+  now: number;
+  toleranceMs?: number;
+}): boolean {
+  const ts = Number(input.timestamp);
+  if (!input.signature || !Number.isInteger(ts)) return false;
+  if (Math.abs(input.now - ts * 1000) > (input.toleranceMs ?? 300_000)) return false;
+  const expected = Buffer.from(webhookSignature(input.secret, ts, input.body));
+  const given = Buffer.from(input.signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 const configSchema = notifierSchema(
