@@ -54,6 +54,8 @@ export function formatIssue(issue: ConfigIssue): string {
   return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
+const MAX_LINES = 40;
+
 /**
  * A configuration that failed to parse or validate. Carries every issue (so `check-config
  * --json` can list them) and a message with one line per issue. Exit code 2 like any
@@ -69,9 +71,10 @@ export class ConfigIssuesError extends ConfigError {
 
   private static describe(issues: readonly ConfigIssue[]): string {
     if (issues.length === 1) return `invalid configuration: ${formatIssue(issues[0] as ConfigIssue)}`;
-    return [
-      `invalid configuration (${issues.length} errors):`,
-      ...issues.map((i) => `  ${formatIssue(i)}`),
-    ].join('\n');
+    // A file that is not a thump config at all can produce hundreds of lines; the first
+    // screenful says enough (`check-config --json` lists them all).
+    const shown = issues.slice(0, MAX_LINES).map((i) => `  ${formatIssue(i)}`);
+    const more = issues.length > MAX_LINES ? [`  ... and ${issues.length - MAX_LINES} more`] : [];
+    return [`invalid configuration (${issues.length} errors):`, ...shown, ...more].join('\n');
   }
 }

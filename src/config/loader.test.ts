@@ -175,6 +175,15 @@ describe('loading a config file', () => {
     expect(lines).toHaveLength(5);
   });
 
+  it('lists at most 40 problems in the message but keeps all of them on the error', () => {
+    const text = Array.from({ length: 100 }, (_, i) => `bad_key_${i}: 1`).join('\n');
+    const err = errorOf(() => load(text));
+    expect(err.issues).toHaveLength(100);
+    const lines = err.message.split('\n');
+    expect(lines).toHaveLength(42);
+    expect(lines[41]).toBe('  ... and 60 more');
+  });
+
   it('never shows a secret or a URL it rejects', () => {
     const err = errorOf(() =>
       load('notifiers:\n  - {name: a, type: webhook, url: "hooks.example/T0/B0/s3cr3tpath", token: 12345}'),
