@@ -36,26 +36,29 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-function worker(name: string, extra: string[] = []): Proc {
-  const p = spawnThump([
-    'worker',
-    '--redis',
-    redis.url,
-    '--name',
-    name,
-    '--concurrency',
-    '4',
-    ...sshds.flatMap((s) => ['-i', s.clientKeyPath]),
-    '--known-hosts',
-    knownHosts,
-    // Fast recovery for the test: a dead worker's jobs are back within ~4 s + 1 s.
-    '--lock-duration',
-    '4s',
-    '--stalled-interval',
-    '1s',
-    '--verbose',
-    ...extra,
-  ]);
+function worker(name: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}, url = redis.url): Proc {
+  const p = spawnThump(
+    [
+      'worker',
+      '--redis',
+      url,
+      '--name',
+      name,
+      '--concurrency',
+      '4',
+      ...sshds.flatMap((s) => ['-i', s.clientKeyPath]),
+      '--known-hosts',
+      knownHosts,
+      // Fast recovery for the test: a dead worker's jobs are back within ~4 s + 1 s.
+      '--lock-duration',
+      '4s',
+      '--stalled-interval',
+      '1s',
+      '--verbose',
+      ...extra,
+    ],
+    env,
+  );
   procs.push(p);
   return p;
 }
@@ -179,6 +182,47 @@ describe('thump worker processes on a real Redis and sshd', () => {
     expect(results.filter((r) => r.status === 'ok')).toHaveLength(specs.length - 2);
     expect(p2.stderr()).toContain('resumed');
     await w.stop('SIGTERM', 15_000);
+  }, 120_000);
+
+  it('sweeps through a password-protected TLS Redis (rediss://) with a private CA', async () => {
+    const secure = await startRedis({ tls: true, password: 'tls-s3cret' });
+    try {
+      const env = { NODE_EXTRA_CA_CERTS: secure.caPath! };
+      // Without the CA the certificate is refused: exit 1, the reason, no password.
+      const untrusted = spawnThump(['worker', '--redis', secure.url]);
+      procs.push(untrusted);
+      expect(await untrusted.exited).toBe(1);
+      expect(untrusted.stderr()).toMatch(/cannot reach Redis at rediss:\/\/127\.0\.0\.1:\d+: .*certificate/);
+      expect(untrusted.stderr()).not.toContain('tls-s3cret');
+
+      const w = worker('tls-worker', [], env, secure.url);
+      await waitFor(
+        () => w.stderr().includes('waiting for hosts on rediss://127.0.0.1'),
+        'the TLS worker',
+        30_000,
+      );
+      expect(w.stderr()).not.toContain('tls-s3cret');
+      const user = sshds[0]!.user;
+      const specs = sshds[0]!.hosts.slice(0, 4).map((h) => `${user}@${h}:${sshds[0]!.port}`);
+      const hostsFile = join(tmp.path, 'tls-hosts.txt');
+      writeFileSync(hostsFile, `${specs.join('\n')}\n`);
+      const sweep = spawnThump(
+        ['sweep', hostsFile, '--redis', secure.url, '--format', 'jsonl', '--no-progress'],
+        env,
+      );
+      procs.push(sweep);
+      expect(await sweep.exited).toBe(0);
+      const results = sweep
+        .stdout()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { target: string; status: string });
+      expect(results.map((r) => r.target).sort()).toEqual([...specs].sort());
+      expect(results.every((r) => r.status === 'ok')).toBe(true);
+      expect(await w.stop('SIGTERM', 15_000)).toBe(0);
+    } finally {
+      await secure.stop();
+    }
   }, 120_000);
 
   it('exits 1 within a bounded time naming Redis but not its password when Redis is down', async () => {
