@@ -128,6 +128,16 @@ describe('probeHost against a real sshd', () => {
     expect(lines.filter((l) => /publickey|authenticating|Accepted|Failed/.test(l))).toEqual([]);
   });
 
+  it('classifies a host whose recorded key type the server no longer offers as host-key', async () => {
+    const kh = join(tmp.path, 'rsa_known_hosts');
+    const rsa =
+      'AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA8Zx9rG8XqzXr1VqkJ8b6pKzT4u2uNfYd0u2pnmS4xNq0c8xqkEwKk2Yk5Fq3qGvYVw2B2d4wKq2t8o4lHk1nGk8C8y5D1bqk3kA8nE4P9vW9i3k5cY2dQ4O2qk1k6cZx7d1nK8r0o0b3p9d9w3i4m1m5T1b0a6V1u8o2H1v7b2h3c8s6y9p4k0j5l2e7g1f3d8a9s0z2x4c6v8b0n1m3q5w7e9r1t3y5u7i9o0p2a4s6d8f0g2h4j6k8l0z1x3c5v7b9n0m2q4w6e8r0t2y4u6i8o0p1a3s5d7f9g1h3j5k7l9';
+    writeFileSync(kh, `[127.0.0.2]:${sshd.port} ssh-rsa ${rsa}\n`);
+    const r = await probeHost(target('127.0.0.2', sshd.port), opts({ knownHostsFile: kh }));
+    expectError(r, 'host-key');
+    if (r.status === 'error') expect(r.message).toContain('offers none of the host key types');
+  });
+
   it('refuses an unknown host in strict mode and trusts it once with accept-new', async () => {
     const kh = join(tmp.path, 'tofu_known_hosts');
     const strict = await probeHost(target('127.0.0.1', sshd.port), opts({ knownHostsFile: kh }));

@@ -66,6 +66,7 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
     let hostKeyProblem: string | undefined;
     let timer: NodeJS.Timeout | undefined;
     const keys = opts.auth.keysFor(target);
+    const serverHostKey = opts.hostKeys.algorithmsFor(target.host, target.port);
     const fail = (err: ProbeError) => {
       if (settled) return;
       settled = true;
@@ -103,6 +104,14 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
       if (settled) return;
       if (hostKeyProblem) return fail(new ProbeError('host-key', hostKeyProblem));
       const c = classifyError(err);
+      if (serverHostKey && /no matching host key/i.test(c.message)) {
+        return fail(
+          new ProbeError(
+            'host-key',
+            `${target.host}:${target.port} offers none of the host key types known_hosts records for it (${serverHostKey.join(', ')}); its host key changed type, or the entry is stale; no login attempted`,
+          ),
+        );
+      }
       if (c.errorClass === 'auth') {
         const tried = [...keys.map((k) => k.label), ...(opts.auth.agent ? ['ssh-agent'] : [])];
         return fail(
@@ -138,7 +147,6 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
       if (opts.auth.agentFirst) authHandler.unshift(viaAgent);
       else authHandler.push(viaAgent);
     }
-    const serverHostKey = opts.hostKeys.algorithmsFor(target.host, target.port);
     try {
       client.connect({
         host: target.host,
