@@ -63,7 +63,7 @@ function setup(notifier: ScriptedNotifier, t: Partial<DispatchTiming> = {}) {
     d.step();
     await d.idle();
   };
-  return { db, store, clock, d, record, setHost, run };
+  return { db, store, clock, d, record, setHost, run, host: (id: string) => hosts.get(id) };
 }
 
 describe('Dispatcher', () => {
@@ -152,5 +152,24 @@ describe('Dispatcher', () => {
       ['alert', 'a down'],
       ['reminder', 'still: a down'],
     ]);
+  });
+});
+
+describe('Dispatcher soft state', () => {
+  it('holds a down for the alert_after intervals of the host label, counted from its last beat', async () => {
+    const n = new ScriptedNotifier('ops');
+    const w = setup(n, { groupWaitMs: 0 });
+    w.setHost('a', 'down');
+    // 5 intervals of 2 s from a last beat 6 s ago: the page is due 4 s from now.
+    const hosts = { lastBeatAt: T0 - 6_000, intervalMs: 2_000, labels: { alert_after: '5' } };
+    Object.assign(w.host('a') as object, hosts);
+    w.record('down', 'a');
+    await w.run();
+    await w.run();
+    expect(n.sent).toHaveLength(0);
+    w.clock.advance(4_000);
+    await w.run();
+    await w.run();
+    expect(n.sent.map((b) => b.title)).toEqual(['a down']);
   });
 });

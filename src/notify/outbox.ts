@@ -44,6 +44,11 @@ export interface DispatcherDeps {
 const KEEP_FINISHED_MS = 7 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
+/** A host's own `alert_after=N` agent label (a whole number), overriding routes and defaults. */
+function alertAfterLabel(v: string | undefined): number | undefined {
+  return v !== undefined && /^\d{1,4}$/.test(v) ? Number(v) : undefined;
+}
+
 /** Longest single timer; later wake-ups are re-armed (absolute times, no timer overflow). */
 const MAX_SLEEP_MS = 30_000;
 
@@ -93,11 +98,13 @@ export class Dispatcher {
     for (const e of events) {
       max = Math.max(max, e.id);
       const host = e.hostId === '' ? undefined : this.deps.world.host(e.hostId);
+      const perHost = alertAfterLabel(host?.labels.alert_after);
       for (const t of this.deps.router.targets(e, host?.labels ?? {})) {
         let readyAt = now;
-        if (e.type === 'down' && t.alertAfter > 0 && host) {
+        const alertAfter = perHost ?? t.alertAfter;
+        if (e.type === 'down' && alertAfter > 0 && host) {
           // Soft state: page only once N intervals passed since the last beat.
-          readyAt = Math.max(now, host.lastBeatAt + t.alertAfter * host.intervalMs);
+          readyAt = Math.max(now, host.lastBeatAt + alertAfter * host.intervalMs);
         }
         this.deps.store.enqueue(e, t.notifier, 0, now, readyAt);
       }
