@@ -56,6 +56,20 @@ export function formatIssue(issue: ConfigIssue): string {
 
 const MAX_LINES = 40;
 
+const KIND_ORDER = { file: 0, env: 1, flag: 2, default: 3 } as const;
+
+/** File problems in reading order, then env, flags and defaults (stable otherwise). */
+function byPlace(a: ConfigIssue, b: ConfigIssue): number {
+  const k = KIND_ORDER[a.origin.kind] - KIND_ORDER[b.origin.kind];
+  if (k !== 0) return k;
+  if (a.origin.kind === 'file' && b.origin.kind === 'file') {
+    const pa = a.origin.position ?? { line: 0, column: 0 };
+    const pb = b.origin.position ?? { line: 0, column: 0 };
+    return pa.line - pb.line || pa.column - pb.column;
+  }
+  return 0;
+}
+
 /**
  * A configuration that failed to parse or validate. Carries every issue (so `check-config
  * --json` can list them) and a message with one line per issue. Exit code 2 like any
@@ -65,8 +79,9 @@ export class ConfigIssuesError extends ConfigError {
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[], options?: { cause?: unknown }) {
-    super(ConfigIssuesError.describe(issues), options);
-    this.issues = issues;
+    const sorted = [...issues].sort(byPlace);
+    super(ConfigIssuesError.describe(sorted), options);
+    this.issues = sorted;
   }
 
   private static describe(issues: readonly ConfigIssue[]): string {
