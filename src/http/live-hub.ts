@@ -42,6 +42,7 @@ export class LiveHub {
   private beatTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private ticks = 0;
+  private idle = false;
 
   constructor(
     private readonly monitor: MonitorView,
@@ -81,9 +82,22 @@ export class LiveHub {
    * Adds a client after replaying the events it missed (`afterId`). The replay and the
    * registration happen in one synchronous step, so no event falls in between.
    */
-  add(res: ServerResponse, events: EventLog, afterId: number | undefined): void {
+  add(res: ServerResponse, events: EventLog, afterId: number | undefined, beatsSince?: number): void {
     const client: Client = { res };
     res.write('retry: 2000\n\n');
+    if (this.idle || beatsSince !== undefined) {
+      const hosts = this.monitor.hosts();
+      if (this.idle) {
+        // Back from a quiet spell: take the current beats as the baseline without sending them.
+        this.idle = false;
+        this.absorb(hosts);
+      }
+      if (beatsSince !== undefined) {
+        // Beats since the client's snapshot, so nothing falls between snapshot and stream.
+        const rows = hosts.filter((h) => h.lastBeatAt > beatsSince).map(beatRow);
+        if (rows.length > 0) res.write(sseMessage('beats', { now: this.opts.now(), rows }));
+      }
+    }
     if (afterId !== undefined) {
       const missed = events.list({ limit: CATCH_UP_LIMIT + 1, afterId });
       if (missed.length > CATCH_UP_LIMIT) {
@@ -97,6 +111,15 @@ export class LiveHub {
     res.on('close', () => this.clients.delete(client));
   }
 
+  private absorb(hosts: HostView[]): void {
+    const keepRing = !this.monitor.beatHistory;
+    for (const h of hosts) {
+      if (this.lastSeen.get(h.id) === h.lastBeatAt) continue;
+      this.lastSeen.set(h.id, h.lastBeatAt);
+      if (keepRing) this.ring.record(h.id, h.lastBeatAt);
+    }
+  }
+
   private eventMessage(e: HostEvent, now: number): string {
     const h = e.hostId ? this.monitor.host(e.hostId) : undefined;
     return sseMessage('event', { event: eventJson(e), host: h ? hostJson(h, now) : null }, e.id);
@@ -108,6 +131,13 @@ export class LiveHub {
   }
 
   private tick(send: boolean): void {
+    // Reading every host costs O(fleet) per tick: only do it while someone is watching.
+    // (The fallback beat ring therefore fills while a dashboard is open; a monitor that
+    // implements beatHistory() keeps the full history regardless.)
+    if (send && this.clients.size === 0) {
+      this.idle = true;
+      return;
+    }
     const hosts = this.monitor.hosts();
     const keepRing = !this.monitor.beatHistory;
     const rows: unknown[] = [];

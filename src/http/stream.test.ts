@@ -137,6 +137,35 @@ describe('GET /api/stream', () => {
     await until(() => s.text().includes(': ping'), 'a keep-alive comment');
   });
 
+  it('sends the beats that came after the client snapshot (beatsSince)', async () => {
+    const monitor = new FakeMonitor();
+    monitor.setHost({ id: 'old', lastBeatAt: 1000 });
+    monitor.setHost({ id: 'fresh', lastBeatAt: 5000 });
+    const { url } = await serve(monitor, { beatPeriodMs: 60_000 });
+    const s = await connect(`${url}/api/stream?beatsSince=2000`);
+    await until(() => s.messages().some((m) => m.event === 'beats'), 'the catch-up beats');
+    const beats = s.messages().find((m) => m.event === 'beats')?.data as { rows: unknown[][] };
+    expect(beats.rows.map((r) => r[0])).toEqual(['fresh']);
+  });
+
+  it('does not read the fleet every tick while nobody is connected', async () => {
+    const monitor = new FakeMonitor();
+    monitor.setHost({ id: 'a' });
+    let reads = 0;
+    const hosts = monitor.hosts.bind(monitor);
+    monitor.hosts = () => {
+      reads++;
+      return hosts();
+    };
+    const { url } = await serve(monitor, { beatPeriodMs: 20 });
+    await new Promise((r) => setTimeout(r, 200));
+    const idleReads = reads;
+    expect(idleReads).toBeLessThanOrEqual(1);
+    const s = await connect(`${url}/api/stream`);
+    await until(() => s.text().includes('retry:'), 'the stream preamble');
+    await until(() => reads > idleReads + 3, 'ticks while a client is connected');
+  });
+
   it('drops a client that stops reading instead of buffering without bound', async () => {
     const monitor = new FakeMonitor();
     const { url, app } = await serve(monitor, { maxBufferBytes: 64 * 1024 });

@@ -122,7 +122,7 @@ let hadError = false;
 /** Opens the live stream; EventSource resends Last-Event-ID itself when it reconnects. */
 function connect() {
   source?.close();
-  source = new EventSource(`/api/stream?lastEventId=${store.lastEventId}`);
+  source = new EventSource(`/api/stream?lastEventId=${store.lastEventId}&beatsSince=${store.snapshotAt}`);
   source.addEventListener('open', () => {
     setConn('live', 'live');
     retryMs = 1000;

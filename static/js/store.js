@@ -13,6 +13,8 @@ export const store = {
   /** Newest first. */
   events: [],
   lastEventId: 0,
+  /** Server time of the host snapshot (the stream sends beats after it). */
+  snapshotAt: 0,
   /** Bumped whenever hosts are added, replaced or change state (views skip redundant work). */
   version: 0,
   /** serverNow - Date.now(), so ages tick in the server's time. */
@@ -82,6 +84,7 @@ function fromCompact(r) {
 /** Replaces every host with the `/api/ui/hosts` snapshot. */
 export function setHosts(data) {
   if (data.now) store.offset = data.now - Date.now();
+  store.snapshotAt = data.now ?? 0;
   const m = new Map();
   for (const r of data.rows) m.set(r[0], fromCompact(r));
   store.hosts = m;

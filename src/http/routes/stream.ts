@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http-error.js';
-import { cursorParam } from '../params.js';
+import { cursorParam, timeParam } from '../params.js';
 import type { AppContext } from './context.js';
 
 /**
  * `GET /api/stream`: Server-Sent Events (see LiveHub for the messages). Resumes after the
  * `Last-Event-ID` header, or `?lastEventId=` for the first connection of a page that has
- * just loaded a snapshot.
+ * just loaded a snapshot; `?beatsSince=<ms>` (the snapshot's `now`) also sends the beats
+ * that arrived after that snapshot.
  */
 export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/stream', async (req, reply) => {
@@ -20,6 +21,7 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
     } catch {
       throw new HttpError(400, 'bad Last-Event-ID: expected an event id from this stream');
     }
+    const beatsSince = timeParam(req.query as Record<string, string>, 'beatsSince');
     const events = ctx.events;
     reply.hijack();
     const res = reply.raw;
@@ -31,6 +33,6 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
       'x-accel-buffering': 'no',
     });
     req.raw.socket.setNoDelay(true);
-    ctx.hub.add(res, events, afterId);
+    ctx.hub.add(res, events, afterId, beatsSince);
   });
 }
