@@ -1,19 +1,32 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ThumpError } from '../errors.js';
-import { register as agent } from './agent.js';
-import { register as checkConfig } from './check-config.js';
-import { register as keygen } from './keygen.js';
-import { register as monitor } from './monitor.js';
-import { register as notifyTest } from './notify-test.js';
-import { register as silence } from './silence.js';
-import { register as start } from './start.js';
-import { register as status } from './status.js';
-import { register as sweep } from './sweep.js';
-import { register as worker } from './worker.js';
 
-/** Builds the `thump` program; each subcommand lives in its own file under src/cli/. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Subcommands in help order, each loaded only when needed: `thump agent` should not pay
+ * for Fastify, ssh2 and BullMQ at start-up (importing everything costs ~1 s of CPU).
+ */
+const SUBCOMMANDS: Record<string, () => Promise<{ register: Register }>> = {
+  start: () => import('./start.js'),
+  monitor: () => import('./monitor.js'),
+  agent: () => import('./agent.js'),
+  status: () => import('./status.js'),
+  keygen: () => import('./keygen.js'),
+  'check-config': () => import('./check-config.js'),
+  'notify-test': () => import('./notify-test.js'),
+  silence: () => import('./silence.js'),
+  sweep: () => import('./sweep.js'),
+  worker: () => import('./worker.js'),
+};
+
+/**
+ * Builds the `thump` program; each subcommand lives in its own file under src/cli/.
+ * With `only`, just that subcommand is loaded; otherwise all of them (top-level help,
+ * unknown commands).
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('thump')
     .description(
       'Fleet liveness: UDP heartbeats with instant flatline detection, hardware checks, notifications, and agentless SSH uptime sweeps.',
@@ -21,20 +34,13 @@ export function buildProgram(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const add of [
-    start,
-    monitor,
-    agent,
-    status,
-    keygen,
-    checkConfig,
-    notifyTest,
-    silence,
-    sweep,
-    worker,
-  ]) {
-    add(program);
-  }
+  const wantsVersion = only === '--version' || only === '-V';
+  const names =
+    only !== undefined && only in SUBCOMMANDS ? [only] : wantsVersion ? [] : Object.keys(SUBCOMMANDS);
+  const modules = await Promise.all(
+    names.map((n) => (SUBCOMMANDS[n] as () => Promise<{ register: Register }>)()),
+  );
+  for (const m of modules) m.register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -57,7 +63,7 @@ export function exitCodeFor(err: unknown): number {
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv[2])).parseAsync(argv);
   } catch (err) {
     process.exitCode = exitCodeFor(err);
   }
