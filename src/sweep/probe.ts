@@ -277,8 +277,13 @@ export async function probeHost(target: SweepTarget, opts: ProbeOptions): Promis
     return failure(target, classifyError(err), clock.now(), Math.round(performance.now() - t0));
   } finally {
     if (client) {
-      client.on('error', () => {});
-      client.end();
+      const c = client;
+      c.on('error', () => {});
+      c.end();
+      // A peer that never answers our close must not hold the socket (and an fd) forever.
+      const t = setTimeout(() => c.destroy(), 5000);
+      t.unref();
+      c.once('close', () => clearTimeout(t));
     }
   }
 }
