@@ -47,32 +47,64 @@ function thisHostAddress(): string {
   return '<this-host>';
 }
 
-/** Runs `thump agent` as a child process beating to the local monitor. */
-function startLocalAgent(port: number, secretFile: string, interval: string, log: pino.Logger): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      process.argv[1] as string,
-      'agent',
-      '--to',
-      `127.0.0.1:${port}`,
-      '--secret-file',
-      secretFile,
-      '--interval',
-      interval,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    err = (err + d.toString()).slice(-2000);
-  });
-  child.once('exit', (code, sig) => {
-    if (code !== 0 && sig !== 'SIGTERM' && sig !== 'SIGINT') {
-      log.warn({ code, signal: sig }, `local agent stopped: ${err.trim().split('\n').at(-1) ?? 'no output'}`);
-    }
-  });
-  return child;
+/**
+ * Supervises `thump agent` as a child process beating to the local monitor: restarts it
+ * (2 s later) when it dies unexpectedly, gives up after 5 quick failures in a row.
+ */
+class LocalAgent {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private quickFailures = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly args: string[],
+    private readonly log: pino.Logger,
+  ) {}
+
+  start(): void {
+    if (this.stopping) return;
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, [process.argv[1] as string, 'agent', ...this.args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.child = child;
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      err = (err + d.toString()).slice(-2000);
+    });
+    child.once('exit', (code, sig) => {
+      if (this.stopping) return;
+      const why = err.trim().split('\n').at(-1) || 'no output';
+      this.quickFailures = Date.now() - startedAt < 5000 ? this.quickFailures + 1 : 0;
+      if (this.quickFailures >= 5) {
+        this.log.error({ code, signal: sig }, `local agent keeps failing, not restarting it: ${why}`);
+        return;
+      }
+      this.log.warn({ code, signal: sig }, `local agent stopped (${why}); restarting it in 2s`);
+      this.restartTimer = setTimeout(() => this.start(), 2000);
+    });
+  }
+
+  /** Stops the agent (it sends its goodbye) and waits, bounded, for the monitor to record it. */
+  async stop(monitor: MonitorView): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((res) => {
+      const done = () => {
+        clearTimeout(t);
+        off();
+        res();
+      };
+      const t = setTimeout(done, 3000);
+      const off = monitor.subscribe((e) => {
+        if (e.type === 'left') done();
+      });
+      void stopChild(child);
+    });
+  }
 }
 
 function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
@@ -84,22 +116,6 @@ function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
       res();
     });
     child.kill('SIGTERM');
-  });
-}
-
-/** Stops the local agent and waits (bounded) for the monitor to record its goodbye. */
-function stopAgent(agent: ChildProcess, monitor: MonitorView): Promise<void> {
-  return new Promise((res) => {
-    const done = () => {
-      clearTimeout(t);
-      off();
-      res();
-    };
-    const t = setTimeout(done, 2000);
-    const off = monitor.subscribe((e) => {
-      if (e.type === 'left') done();
-    });
-    void stopChild(agent);
   });
 }
 
@@ -140,7 +156,20 @@ export function register(program: Command): void {
       const running = await runMonitor(cfg, { logger: log, info: { command: 'start' } });
       const port = running.udp[0]?.port ?? 43278;
       const agent =
-        flags.agent === false ? undefined : startLocalAgent(port, secretFile, flags.interval ?? '2s', log);
+        flags.agent === false
+          ? undefined
+          : new LocalAgent(
+              [
+                '--to',
+                `127.0.0.1:${port}`,
+                '--secret-file',
+                secretFile,
+                '--interval',
+                flags.interval ?? '2s',
+              ],
+              log,
+            );
+      agent?.start();
       process.stdout.write(
         [
           '',
@@ -161,7 +190,7 @@ export function register(program: Command): void {
           stopping = true;
           log.info(`received ${sig}, stopping`);
           // The agent's goodbye is recorded while the monitor still runs: `left`, not `down`.
-          void (agent ? stopAgent(agent, running.monitor) : Promise.resolve())
+          void (agent ? agent.stop(running.monitor) : Promise.resolve())
             .then(() => running.stop())
             .finally(() => {
               process.off('SIGINT', onSignal);
