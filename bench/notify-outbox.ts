@@ -119,7 +119,7 @@ async function recordCost(withPipeline: boolean): Promise<number> {
   const t = performance.now();
   for (let i = 0; i < M; i++) recordEvents(db, [event(i)]);
   const us = ((performance.now() - t) * 1000) / M;
-  await pipeline?.stop(0);
+  await pipeline?.stop();
   db.close();
   dir.cleanup();
   return us;
