@@ -243,6 +243,44 @@ describe('distributed sweep over a real redis-server', () => {
     expect(calls).not.toContain(hung[0]);
   });
 
+  it('re-enqueues hosts whose jobs were lost from the queue', async () => {
+    const queueName = `q${++queueSeq}`;
+    const q = new Queue(queueName, { connection: admin, prefix: 'thump' });
+    const got: SweepResult[] = [];
+    let lost: Promise<void> | undefined;
+    let enqueued = false;
+    const sweep = runDistributedSweep({
+      redisUrl: redis.url,
+      targets: targets(12),
+      queueName,
+      idleCheckMs: 300,
+      // Someone wipes the queue right after the jobs went in (no worker yet).
+      onEnqueued: () => {
+        enqueued = true;
+        lost = q.obliterate({ force: true });
+      },
+      onResult: (r) => {
+        got.push(r);
+      },
+    });
+    await waitFor(() => enqueued, 'the jobs to be enqueued');
+    await lost;
+    expect(await q.getWaitingCount()).toBe(0);
+    const calls: string[] = [];
+    workers.push(
+      await runWorker({ redisUrl: redis.url, concurrency: 4, queueName, probe: fakeProbe(calls) }),
+    );
+    const s = await sweep;
+    expect(s).toMatchObject({ total: 12, ok: 12, complete: true });
+    expect(specsOf(got)).toEqual(
+      targets(12)
+        .map((t) => t.spec)
+        .sort(),
+    );
+    expect(calls).toHaveLength(12);
+    await q.close();
+  });
+
   it('lets a restarted producer resume by id and write the whole sweep once', async () => {
     const queueName = `q${++queueSeq}`;
     const list = targets(60);

@@ -150,7 +150,9 @@ export async function runDistributedSweep(opts: DistributedSweepOptions): Promis
     reader.on('error', () => {});
     unwatch.push(watchOutage([reader], outageMs, onOutage));
     const collector = new Collector(targets);
-    const complete = await collect({ client, reader, queue, keys, sweepId, collector, clock, ttlMs, opts });
+    const bySpec = new Map(targets.map((t) => [t.spec, t]));
+    const ctx = { client, reader, queue, keys, sweepId, collector, clock, ttlMs, opts, bySpec, meta };
+    const complete = await collect(ctx);
     if (complete) {
       await setState(client, keys, 'done', clock.now());
       await expireRun(client, keys, opts.finishedTtlMs ?? 3_600_000);
@@ -229,6 +231,9 @@ interface CollectContext {
   clock: Clock;
   ttlMs: number;
   opts: DistributedSweepOptions;
+  /** The sweep's hosts by spec and its meta, to re-enqueue lost jobs. */
+  bySpec: Map<string, SweepTarget>;
+  meta: RunMeta;
 }
 
 /** Reads the result stream until every host answered (true) or the signal fired (false). */
@@ -324,4 +329,41 @@ async function reconcile(ctx: CollectContext): Promise<void> {
       await job.remove().catch(() => {});
     }
   }
+  await requeueLost(ctx);
+}
+
+/** Hosts checked per idle tick for a job that vanished (bounded work on huge sweeps). */
+const LOST_CHECK_LIMIT = 1000;
+
+/**
+ * Re-enqueues hosts that have neither a result nor a job: the job was lost (Redis
+ * failover dropping recent writes, someone draining or obliterating the queue, failed
+ * jobs evicted by `removeOnFail` before we saw them). A job is only ever removed after
+ * its result was recorded, so "no job and not in the done set" means lost, never done.
+ */
+async function requeueLost(ctx: CollectContext): Promise<void> {
+  const { client, queue, keys, sweepId, collector, bySpec, meta, opts } = ctx;
+  const specs: string[] = [];
+  for (const spec of collector.remaining()) {
+    specs.push(spec);
+    if (specs.length >= LOST_CHECK_LIMIT) break;
+  }
+  const missing: SweepTarget[] = [];
+  for (let i = 0; i < specs.length; i += 100) {
+    const chunk = specs.slice(i, i + 100);
+    const states = await Promise.all(chunk.map((spec) => queue.getJobState(jobIdFor(sweepId, spec))));
+    chunk.forEach((spec, j) => {
+      const t = bySpec.get(spec);
+      if (states[j] === 'unknown' && t) missing.push(t);
+    });
+  }
+  if (missing.length === 0) return;
+  const done = await doneSpecs(client, keys, missing);
+  await enqueue(
+    queue,
+    sweepId,
+    missing.filter((t) => !done.has(t.spec)),
+    meta,
+    opts,
+  );
 }
