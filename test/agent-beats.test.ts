@@ -129,6 +129,19 @@ describe('thump agent on loopback', () => {
     expect(c.beats(ring)[0]?.hostId).toBe('mc-host');
   });
 
+  it('sends to an IPv4 broadcast address', async () => {
+    const c = await collector('127.255.255.255');
+    const p = agent([
+      '--broadcast', `127.255.255.255:${c.port}`,
+      '--interval', '500ms',
+      '--id', 'bc-host',
+      '--secret-file', secretFile,
+    ]); // biome-ignore format: flag pairs
+    await waitFor(() => c.received.length >= 2, 'two broadcast beats', 30_000);
+    await p.stop('SIGTERM');
+    expect(c.beats(ring)[0]?.hostId).toBe('bc-host');
+  });
+
   it('takes the secret from THUMP_SECRET and sends one beat with --once', async () => {
     const c = await collector();
     const p = agent(['--to', `127.0.0.1:${c.port}`, '--once', '--id', 'cron-host'], { THUMP_SECRET: secret });

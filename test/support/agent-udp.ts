@@ -19,8 +19,9 @@ export interface UdpCollector {
 }
 
 /**
- * Binds a collector on a kernel-chosen port of `address` (127.0.0.1 or ::1). With `group`,
- * binds the wildcard address and joins that IPv4 multicast group on the loopback interface.
+ * Binds a collector on a kernel-chosen port of `address` (127.0.0.1, ::1, or the loopback
+ * broadcast address 127.255.255.255). With `group`, binds the group address itself (never the
+ * wildcard) and joins that IPv4 multicast group on the loopback interface `address`.
  * Fails (rejects) with the reason when the socket cannot be bound.
  */
 export function startUdpCollector(address = '127.0.0.1', group?: string): Promise<UdpCollector> {
@@ -32,7 +33,7 @@ export function startUdpCollector(address = '127.0.0.1', group?: string): Promis
   );
   return new Promise((resolve, reject) => {
     sock.once('error', (err) => reject(new Error(`cannot bind UDP collector on ${address}: ${err.message}`)));
-    sock.bind({ port: 0, address: group !== undefined ? '0.0.0.0' : address }, () => {
+    sock.bind({ port: 0, address: group ?? address }, () => {
       if (group !== undefined) sock.addMembership(group, address);
       resolve({
         port: sock.address().port,
