@@ -137,4 +137,18 @@ describe.concurrent('thump check-config', () => {
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain(`thump: error: http.token_file: ${missing}: no such file`);
   });
+
+  it('builds every notifier with --strict, naming the ones that could not start', async () => {
+    const path = file(
+      'notifiers.yaml',
+      'notifiers:\n  - {name: ops, type: webhook, url_env: THUMP_TEST_UNSET_URL}\n  - {name: ok, type: webhook, url: "http://127.0.0.1:9/"}\n',
+    );
+    const lax = await thump(['check-config', path]);
+    expect(lax.code).toBe(0);
+    const strict = await thump(['check-config', '--strict', path], { THUMP_TEST_UNSET_URL: '' });
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('thump: error: notifiers[0]: ');
+    expect(strict.stderr).toContain('THUMP_TEST_UNSET_URL');
+    expect(strict.stderr).not.toContain('notifiers[1]');
+  });
 });

@@ -8,7 +8,9 @@ import {
   loadConfigDetailed,
   redactConfig,
 } from '../config/index.js';
+import type { ThumpConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { createNotifier } from '../notify/notifiers/index.js';
 
 interface CheckConfigOptions {
   json?: boolean;
@@ -18,11 +20,32 @@ interface CheckConfigOptions {
 }
 
 /**
+ * Builds every notifier the way `thump monitor` does at start-up (reading their secret
+ * files and variables, checking URLs), without sending anything: `--strict` then catches
+ * what only the target machine can know.
+ */
+function notifierProblems(
+  cfg: ThumpConfig,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  cfg.notifiers.forEach((n, i) => {
+    try {
+      createNotifier(n, { baseDir, env });
+    } catch (err) {
+      out.push({ path: `notifiers[${i}]`, message: (err as Error).message });
+    }
+  });
+  return out;
+}
+
+/**
  * Registers `thump check-config FILE [--json] [--no-env] [--strict]` (and `--schema`):
  * validates a thump.yaml (with `THUMP_*` overrides applied) and prints the effective config
  * with secrets redacted. Exit 0 when valid, 2 with every problem listed (one per line) when
  * not, so it fits in CI and pre-deploy hooks. Unreadable `*_file` paths are warnings, or
- * errors with `--strict`.
+ * errors with `--strict`, which also builds every notifier as the monitor would.
  */
 export function register(program: Command): void {
   program
@@ -34,7 +57,10 @@ export function register(program: Command): void {
       'print the result as JSON: {"valid":true,"config":...} or {"valid":false,"errors":[...]}',
     )
     .option('--no-env', 'ignore THUMP_* environment overrides')
-    .option('--strict', 'treat unreadable *_file paths as errors (exit 2), not warnings')
+    .option(
+      '--strict',
+      'also build every notifier (reading its secrets) and treat unreadable *_file paths as errors',
+    )
     .option('--schema', 'print the JSON Schema of thump.yaml (for editors) and exit')
     .action((file: string | undefined, opts: CheckConfigOptions) => {
       if (opts.schema) {
@@ -47,23 +73,25 @@ export function register(program: Command): void {
         const loaded = loadConfigDetailed({ path: file, env });
         // Files are checked from this machine: warnings unless --strict, since a config is
         // often checked in CI, far from the secrets it will read in production.
-        const warnings = fileProblems(loaded.config);
+        const warnings = fileProblems(loaded.config).map((w) => ({
+          path: w.path,
+          message: `${w.file}: ${w.message}`,
+        }));
+        if (opts.strict) warnings.push(...notifierProblems(loaded.config, loaded.baseDir, env));
         const failed = opts.strict === true && warnings.length > 0;
         if (opts.json) {
           const out = {
             valid: !failed,
             file: loaded.file,
             env: loaded.envApplied,
-            warnings: warnings.map((w) => ({ path: w.path, message: `${w.file}: ${w.message}` })),
+            warnings,
             config: redactConfig(loaded.config),
           };
           process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         } else {
           const via = loaded.envApplied.length > 0 ? ` (with ${loaded.envApplied.join(', ')})` : '';
           for (const w of warnings) {
-            process.stderr.write(
-              `thump: ${failed ? 'error' : 'warning'}: ${w.path}: ${w.file}: ${w.message}\n`,
-            );
+            process.stderr.write(`thump: ${failed ? 'error' : 'warning'}: ${w.path}: ${w.message}\n`);
           }
           if (!failed) process.stdout.write(`# ${file}: valid${via}\n${formatConfig(loaded.config)}`);
         }
