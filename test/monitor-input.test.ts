@@ -144,6 +144,26 @@ describe('thump monitor bad input (real process on loopback)', () => {
     expect(h.intervalMs).toBe(10_000);
   });
 
+  it('receives beats on IPv4 and IPv6 sockets bound to the same port', async () => {
+    const { dir, secretFile } = setup();
+    const port = await freeUdpPort();
+    const m = await monitor({ dir, secretFile, udpPort: port, extra: ['--udp', `[::1]:${port}`] });
+    const key = keyFromSecret('monitor-e2e-secret-0123456789abcdef');
+    const send6 = createSocket('udp6');
+    cleanups.push(() => send6.close());
+    await new Promise<void>((res, rej) =>
+      send6.send(encodeBeat(beat('over-v6', 1), key), port, '::1', (err) => (err ? rej(err) : res())),
+    );
+    await udpClient()(port, encodeBeat(beat('over-v4', 1), key));
+    const hosts = await waitFor(async () => {
+      const h = await m.hosts();
+      return h.length === 2 ? h : undefined;
+    }, 'both hosts listed');
+    const addr = Object.fromEntries(hosts.map((h) => [h.id, String(h.address)]));
+    expect(addr['over-v6']).toMatch(/^\[::1\]:\d+$/);
+    expect(addr['over-v4']).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
+
   it.each([
     {
       name: 'a secret file that is too short',
