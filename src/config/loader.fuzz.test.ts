@@ -148,6 +148,25 @@ describe('loader fuzzing', () => {
     );
   });
 
+  it('never echoes a rejected secret or URL in an error', () => {
+    const secretish = fc.string({ minLength: 1, maxLength: 12 }).map((s) => `Zq${s.replace(/\s/g, '')}Zq`);
+    fc.assert(
+      fc.property(secretish, fc.constantFrom('token', 'url'), (value, where) => {
+        const text =
+          where === 'token'
+            ? `http:\n  token: ${JSON.stringify(value)}\n  token_file: /x\n`
+            : `watchdog:\n  url: ${JSON.stringify(value)}\n`;
+        try {
+          parseConfigText(text, 'fuzz.yaml');
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigError);
+          expect((err as Error).message).not.toContain(value);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('accepts the minimal config from the issue', () => {
     const cfg = parseConfigText(
       'notifiers:\n  - name: ops\n    type: webhook\n    url: http://127.0.0.1:9000/hook\ngrouping: { group_wait: 10s, repeat_interval: 4h }\n',
