@@ -14,7 +14,7 @@ afterEach(async () => {
 
 const PAGES = ['down', 'up', 'check', 'flapping', 'flapping-stopped', 'network', 'network-recovered'];
 
-async function rig(notify: Record<string, unknown> = {}, intervalMs = 300): Promise<MonitorRig> {
+async function rig(notify: Record<string, unknown> = {}, intervalMs = 500): Promise<MonitorRig> {
   const r = await startMonitorRig({ routes: [{ notifiers: ['ops'], events: PAGES }], ...notify }, intervalMs);
   rigs.push(r);
   return r;
@@ -175,7 +175,7 @@ describe('notify pipeline end to end (thump monitor)', () => {
     writeFileSync(
       agentCfg,
       JSON.stringify({
-        agent: { id: 'db-7', to: monitorCfg.monitor.udp, interval: '300ms', secret_file: './secret' },
+        agent: { id: 'db-7', to: monitorCfg.monitor.udp, interval: '500ms', secret_file: './secret' },
         checks: [{ name: 'raid', command: script, interval: '200ms', timeout: '5s' }],
       }),
     );

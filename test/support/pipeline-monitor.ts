@@ -37,7 +37,7 @@ export function hookPayloads(hook: CaptureServer): Array<{
  */
 export async function startMonitorRig(
   notify: Record<string, unknown> = {},
-  intervalMs = 300,
+  intervalMs = 500,
 ): Promise<MonitorRig> {
   const tmp = tempDir('thump-pipeline-e2e-');
   const hook = await startCaptureServer();
