@@ -281,6 +281,42 @@ describe('distributed sweep over a real redis-server', () => {
     await q.close();
   });
 
+  it('answers a host whose probe throws with one protocol failure instead of retrying forever', async () => {
+    const queueName = `q${++queueSeq}`;
+    workers.push(
+      await runWorker({
+        redisUrl: redis.url,
+        concurrency: 2,
+        queueName,
+        probe: async (t) => {
+          if (t.spec.endsWith('h0:22')) throw new Error('boom');
+          // A probe that forgets its spec still files the result under the job's host.
+          return { ...((await fakeProbe([])(t, {})) as SweepOk), target: 'someone-else' };
+        },
+      }),
+    );
+    const got: SweepResult[] = [];
+    const s = await runDistributedSweep({
+      redisUrl: redis.url,
+      targets: targets(3),
+      queueName,
+      onResult: (r) => {
+        got.push(r);
+      },
+    });
+    expect(s).toMatchObject({ total: 3, ok: 2, failed: 1, complete: true });
+    expect(got.find((r) => r.target === 'u@h0:22')).toMatchObject({
+      status: 'error',
+      errorClass: 'protocol',
+      message: 'probe error: boom',
+    });
+    expect(specsOf(got)).toEqual(
+      targets(3)
+        .map((t) => t.spec)
+        .sort(),
+    );
+  });
+
   it('lets a restarted producer resume by id and write the whole sweep once', async () => {
     const queueName = `q${++queueSeq}`;
     const list = targets(60);
