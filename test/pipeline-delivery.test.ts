@@ -122,6 +122,8 @@ describe('notify pipeline delivery', () => {
       ['alert', 'a down'],
       ['resolved', 'a up again'],
     ]);
+    // "Why was I not paged?": b's down was silenced, its up had nothing to resolve.
+    expect(world.pipeline.notifiers()[0]?.suppressedByReason).toEqual({ silenced: 1, 'not-notified': 1 });
   });
 
   it('pages flap events but not every down and up of a flapping host', async () => {

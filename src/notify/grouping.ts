@@ -209,11 +209,12 @@ export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): Group
   const alerts: OutboxItem[] = [];
   const resolved: OutboxItem[] = [];
   const folded: number[] = [];
+  const suppressedIds = new Set(plan.suppressed.map((x) => x.rowId));
   for (const item of sorted) {
     if (item.reminder > 0) continue;
     if (included.has(item.rowId)) {
       (classify(item.event).role === 'resolution' ? resolved : alerts).push(item);
-    } else if (!plan.suppressed.some((s) => s.rowId === item.rowId)) {
+    } else if (!suppressedIds.has(item.rowId)) {
       folded.push(item.rowId);
     }
   }
@@ -262,10 +263,15 @@ export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): Group
   // Messages go out in the order their first events happened (an `up` then a new `down`
   // of the same host must not arrive as "down" then "up"); reminders last.
   const first = (b: PlannedBatch) =>
-    b.kind === 'reminder' ? Number.POSITIVE_INFINITY : Math.min(...b.events.map((e) => e.id));
+    b.kind === 'reminder'
+      ? Number.POSITIVE_INFINITY
+      : b.events.reduce((m, e) => Math.min(m, e.id), Number.POSITIVE_INFINITY);
   plan.batches.sort((x, y) => first(x) - first(y));
   return plan;
 }
+
+/** Longest text: chat services cap message size; the `events` array still has every event. */
+const MAX_TEXT_LINES = 100;
 
 /** "a, b, c (+20 more)" */
 export function listHosts(ids: readonly string[], max: number): string {
@@ -341,7 +347,7 @@ export function summarize(
       );
     }
   }
-  const lines = events.map((e) => {
+  const lines = events.slice(0, MAX_TEXT_LINES).map((e) => {
     const what = e.type === 'check' ? checkLabel(e) : `${e.hostId || '(fleet)'} ${e.type}`;
     const kids = Array.isArray(e.details.dependents) ? (e.details.dependents as string[]) : [];
     const dep = kids.length
@@ -349,6 +355,7 @@ export function summarize(
       : '';
     return `${new Date(e.at).toISOString()} ${what}${dep}`;
   });
+  if (events.length > MAX_TEXT_LINES) lines.push(`(+${events.length - MAX_TEXT_LINES} more events)`);
   for (const [parent, kids] of orphanDependents) {
     lines.push(
       `${kids.length} hosts behind ${parent} (down) not paged separately: ${listHosts(kids, maxListed)}`,

@@ -82,6 +82,7 @@ export class Dispatcher {
         sent: 0,
         failedAttempts: 0,
         failuresByReason: {},
+        suppressedByReason: {},
       });
     }
     this.log = deps.logger;
@@ -149,7 +150,11 @@ export class Dispatcher {
   }
 
   statusList(): NotifierStatus[] {
-    return [...this.statuses.values()].map((s) => ({ ...s, failuresByReason: { ...s.failuresByReason } }));
+    return [...this.statuses.values()].map((s) => ({
+      ...s,
+      failuresByReason: { ...s.failuresByReason },
+      suppressedByReason: { ...s.suppressedByReason },
+    }));
   }
 
   notifier(name: string): Notifier | undefined {
@@ -296,7 +301,11 @@ export class Dispatcher {
     });
     if (plan.suppressed.length > 0) {
       const reasons: Record<string, number> = {};
-      for (const s of plan.suppressed) reasons[s.reason] = (reasons[s.reason] ?? 0) + 1;
+      const total = this.statuses.get(name)?.suppressedByReason;
+      for (const s of plan.suppressed) {
+        reasons[s.reason] = (reasons[s.reason] ?? 0) + 1;
+        if (total) total[s.reason] = (total[s.reason] ?? 0) + 1;
+      }
       this.log?.info({ notifier: name, suppressed: reasons }, 'notifications suppressed');
     }
   }

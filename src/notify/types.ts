@@ -41,6 +41,12 @@ export interface NotifierStatus {
   lastErrorAt?: number;
   /** Failed attempts by reason class (`timeout`, `http-5xx`, `http-4xx`, `network`...). */
   failuresByReason: Record<string, number>;
+  /**
+   * Events routed to this notifier but deliberately not sent, by reason (`silenced`,
+   * `flapping`, `parent-down`, `recovered`, `resolved-in-group`, `not-notified`...): the
+   * answer to "why was I not paged?". Counted since the monitor started.
+   */
+  suppressedByReason?: Record<string, number>;
 }
 
 /** What the notify pipeline offers to the HTTP API and /metrics. */
