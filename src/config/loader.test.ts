@@ -218,6 +218,21 @@ describe('loading a config file', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('reports absurdly deep input as a config error, not a stack overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { b: deep };
+    const err = errorOf(() => load(undefined, {}, { monitor: deep }));
+    expect(err.message).toContain('nested too deeply');
+    expect(errorOf(() => load(`level: ${'['.repeat(5000)}`)).exitCode).toBe(2);
+  });
+
+  it('blames the command line for an unknown key that came from flags', () => {
+    const err = errorOf(() => load('monitor: { db: x }', {}, { monitor: { dbb: 'y' } }));
+    expect(err.message).toBe(
+      'invalid configuration: command line: monitor.dbb: unknown key; did you mean "db"?',
+    );
+  });
+
   it('throws ConfigError (exit code 2) so the CLI prints one clear message', () => {
     const err = errorOf(() => load('level: loud'));
     expect(err).toBeInstanceOf(ConfigError);

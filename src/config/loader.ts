@@ -117,9 +117,33 @@ function readConfigFile(file: string, shown: string): string {
 
 /**
  * The whole pipeline for any schema (tests pass small ones): parse, layer, coerce,
- * validate, report.
+ * validate, report. Absurdly deep input (thousands of nested mappings) is a ConfigError
+ * too, never a stack overflow.
  */
 export function build<S extends z.ZodType>(
+  schema: S,
+  source: Source | undefined,
+  env: NodeJS.ProcessEnv,
+  overrides: object | undefined,
+): { config: z.output<S>; baseDir: string; envApplied: string[] } {
+  try {
+    return buildUnguarded(schema, source, env, overrides);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new ConfigIssuesError(
+      [
+        {
+          path: '',
+          message: 'is nested too deeply to be a thump configuration',
+          origin: source ? { kind: 'file', file: source.name } : { kind: 'flag' },
+        },
+      ],
+      { cause: err },
+    );
+  }
+}
+
+function buildUnguarded<S extends z.ZodType>(
   schema: S,
   source: Source | undefined,
   env: NodeJS.ProcessEnv,
@@ -164,14 +188,24 @@ export function build<S extends z.ZodType>(
   for (const p of flagSet) resolvePathAt(data, p, cwd);
 
   const originOf = (path: Path): ConfigOrigin => {
+    // The layer that set this value (or a mapping or list holding it) is the one to fix.
     if (flagSet.some((p) => startsWith(path, p))) return { kind: 'flag' };
     const envLeaf = envL.leaves.find((l) => startsWith(path, l.path));
     if (envLeaf) return { kind: 'env', name: envLeaf.name };
+    // A key the file does not have (unknown, or missing inside something env or flags
+    // created) belongs to whoever set values under it, else to the file's nearest line.
+    if (!yaml?.has(path)) {
+      if (flagSet.some((p) => startsWith(p, path))) return { kind: 'flag' };
+      const envChild = envL.leaves.find((l) => startsWith(l.path, path));
+      if (envChild) return { kind: 'env', name: envChild.name };
+      const parent = path.slice(0, -1);
+      if (!yaml?.has(parent)) {
+        if (flagSet.some((p) => startsWith(p, parent))) return { kind: 'flag' };
+        const sibling = envL.leaves.find((l) => startsWith(l.path, parent));
+        if (sibling) return { kind: 'env', name: sibling.name };
+      }
+    }
     if (source && yaml) return { kind: 'file', file: source.name, position: yaml.locate(path) };
-    // No file: a missing key inside something env or flags created is theirs to fix.
-    if (flagSet.some((p) => startsWith(p, path.slice(0, -1)))) return { kind: 'flag' };
-    const envChild = envL.leaves.find((l) => startsWith(l.path, path.slice(0, -1)));
-    if (envChild) return { kind: 'env', name: envChild.name };
     return { kind: 'default' };
   };
 

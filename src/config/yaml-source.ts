@@ -7,6 +7,8 @@ export interface YamlSource {
   data: unknown;
   /** The line:column of the key (or item) at `path`, or of its nearest ancestor present. */
   locate(path: readonly PropertyKey[]): SourcePosition | undefined;
+  /** Whether the file itself has a value at `path`. */
+  has(path: readonly PropertyKey[]): boolean;
 }
 
 // Bounds on hostile input: a config is a small hand-written file.
@@ -67,7 +69,15 @@ export function parseYaml(text: string, source: string): YamlSource {
     }
     return best?.range ? pos(best.range[0]) : undefined;
   };
-  return { data: data ?? {}, locate };
+  const has = (path: readonly PropertyKey[]): boolean => {
+    let v: unknown = data;
+    for (const seg of path) {
+      if (typeof v !== 'object' || v === null || !Object.hasOwn(v, seg)) return false;
+      v = (v as Record<PropertyKey, unknown>)[seg];
+    }
+    return true;
+  };
+  return { data: data ?? {}, locate, has };
 }
 
 function keyOf(key: unknown): string | undefined {
