@@ -8,9 +8,19 @@ import { type Monotonic, monotonic } from './timer.js';
 /** `dns.lookup`-shaped resolver (tests inject their own). */
 export type Lookup = (host: string) => Promise<{ address: string; family: number }>;
 
+/**
+ * The system resolver, IPv4 first: a monitor listens on IPv4 by default, and Node's verbatim
+ * order would send `--to localhost` to ::1, where an IPv4-only monitor never hears it (UDP
+ * gives no error). Names with only IPv6 addresses still work; `[v6]` literals are not looked up.
+ */
 const systemLookup: Lookup = (host) =>
   new Promise((resolve, reject) => {
-    dnsLookup(host, (err, address, family) => (err ? reject(err) : resolve({ address, family })));
+    dnsLookup(host, { all: true }, (err, addresses) => {
+      if (err) return reject(err);
+      const pick = addresses.find((a) => a.family === 4) ?? addresses[0];
+      if (pick === undefined) return reject(new Error(`no address for ${host}`));
+      resolve(pick);
+    });
   });
 
 interface Resolved {
@@ -29,7 +39,11 @@ export interface UdpSenderOptions {
   multicastInterface?: string;
   lookup?: Lookup;
   now?: Monotonic;
-  /** Problems per destination, logged once each and once when they clear. */
+  /**
+   * Problems logged once each and once when they clear: name lookups under the host name,
+   * sockets and sends under the destination label, so a failing resolver and a working send
+   * to the last good address do not flip each other's state on every beat.
+   */
   problems: OnceLog;
 }
 
@@ -93,7 +107,7 @@ export class UdpSender {
     let t: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => {
       t = setTimeout(() => {
-        this.opts.problems.report(d.label, `name lookup slower than ${limit} ms`);
+        this.opts.problems.report(d.host, `name lookup slower than ${limit} ms`);
         resolve(undefined);
       }, limit);
     });
@@ -112,10 +126,11 @@ export class UdpSender {
         (r) => {
           const res: Resolved = { address: r.address, family: r.family === 6 ? 6 : 4, at: now() };
           this.cache.set(d.host, res);
+          this.opts.problems.report(d.host, undefined);
           return res;
         },
         (err) => {
-          this.opts.problems.report(d.label, `cannot resolve ${d.host}: ${errText(err)}`);
+          this.opts.problems.report(d.host, `cannot resolve: ${errText(err)}`);
           return undefined;
         },
       )
