@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifact, type Chromium, launchChromium } from './support/chromium.js';
-import { startAgent } from './support/http-agents.js';
-import { type MonitorProc, startMonitor, writeSecret } from './support/monitor-harness.js';
+import { type MonitorProc, startAgent, startMonitor, writeSecret } from './support/monitor-harness.js';
 import { type Proc, spawnThump, tempDir } from './support/proc.js';
 
 // Browser globals used inside page.evaluate callbacks (the tsconfig has no DOM lib).
@@ -32,7 +31,7 @@ beforeAll(async () => {
   const secret = writeSecret(dir.path);
   monitor = await startMonitor({ dir: dir.path, secretFile: secret });
   for (const id of ['alpha', 'bravo', 'charlie'])
-    agents.set(id, startAgent(monitor.udpPort, id, INTERVAL_MS, secret));
+    agents.set(id, startAgent(monitor.udpPort, id, secret, `${INTERVAL_MS}ms`));
   chrome = await launchChromium();
   page = await chrome.context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent } from './support/http-agents.js';
-import { type MonitorProc, metricValue, startMonitor, writeSecret } from './support/monitor-harness.js';
+import {
+  type MonitorProc,
+  metricValue,
+  startAgent,
+  startMonitor,
+  writeSecret,
+} from './support/monitor-harness.js';
 import { type Proc, tempDir, waitFor } from './support/proc.js';
 
 // /metrics of a real monitor with a beating agent, checked by Prometheus' own linter.
@@ -13,7 +18,7 @@ beforeAll(async () => {
   dir = tempDir('thump-metrics-');
   const secret = writeSecret(dir.path);
   monitor = await startMonitor({ dir: dir.path, secretFile: secret });
-  agent = startAgent(monitor.udpPort, 'metrics-host', 500, secret);
+  agent = startAgent(monitor.udpPort, 'metrics-host', secret, '500ms');
   await waitFor(
     async () => metricValue(await monitor.metrics(), 'thump_beats_total') >= 2,
     'two beats counted in /metrics',

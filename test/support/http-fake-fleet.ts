@@ -1,7 +1,9 @@
-import Database from 'better-sqlite3';
 import { FakeMonitor } from '../../src/http/fake-monitor.js';
 import { startHttpServer } from '../../src/http/index.js';
 import type { HttpServer } from '../../src/http/types.js';
+import { openDb } from '../../src/store/db.js';
+import { silenceMigrations } from '../../src/store/silences.js';
+import { SweepRecorder, sweepMigrations } from '../../src/store/sweeps.js';
 
 /**
  * An in-process HTTP server over a simulated fleet (FakeMonitor): for the dashboard load
@@ -65,9 +67,43 @@ export async function startFakeFleet(n: number, opts: { token?: string } = {}): 
         type === 'check' ? { checkId: 'disk:/', severity: 'warning', previous: 'ok', text: '91% used' } : {},
     });
   });
+  // Silences and sweep tables (with one small sweep run) so every page has something to show.
+  const db = openDb(':memory:', [silenceMigrations, sweepMigrations]);
+  const rec = new SweepRecorder(db, { id: 'sweep-demo', startedAt: now - 60_000, total: 3, mode: 'local' });
+  rec.write({
+    status: 'ok',
+    target: 'legacy-1',
+    host: 'legacy-1',
+    at: now - 59_000,
+    durationMs: 180,
+    uptimeSeconds: 864_000,
+    bootedAt: new Date(now - 864_000_000).toISOString(),
+    load1: 0.3,
+    load5: 0.2,
+    load15: 0.1,
+  });
+  rec.write({
+    status: 'error',
+    target: 'admin@legacy-2:2222',
+    host: 'legacy-2',
+    at: now - 55_000,
+    durationMs: 5000,
+    errorClass: 'timeout',
+    message: 'no answer within 5s',
+  });
+  rec.write({
+    status: 'error',
+    target: 'legacy-3',
+    host: 'legacy-3',
+    at: now - 58_000,
+    durationMs: 12,
+    errorClass: 'auth',
+    message: 'all configured authentication methods failed',
+  });
+  rec.finish(now - 55_000);
   const server = await startHttpServer({
     monitor,
-    db: new Database(':memory:'),
+    db,
     events: monitor,
     listen: { host: '127.0.0.1', port: 0 },
     ...(opts.token ? { token: opts.token } : {}),
