@@ -10,6 +10,9 @@ import { describeEvent, eventLevel } from './log.js';
 import { type UdpListen, UdpReceiver } from './receiver.js';
 import type { HistogramSnapshot, HostEvent, HostView, MonitorStats, MonitorView, NewEvent } from './types.js';
 
+/** Host rows per write transaction during a flush (~10-20 ms of work between yields). */
+const FLUSH_CHUNK = 1000;
+
 /**
  * Deadlines need a clock that never steps: wall time at start-up advanced by the monotonic
  * clock, so an NTP step cannot make every host look overdue at once.
@@ -28,7 +31,7 @@ export interface MonitorOptions {
   maxSkewMs?: number;
   /** How often changed host rows are written (events are written at once). */
   flushIntervalMs?: number;
-  /** Most host rows written per flush; the rest wait for the next one. */
+  /** Most host rows written per flush interval (default 20,000); the rest wait their turn. */
   flushMaxRows?: number;
   core?: Partial<CoreOptions>;
   logger: pino.Logger;
@@ -53,6 +56,7 @@ export class Monitor implements MonitorView {
   private persistScheduled = false;
   private unsaved: NewEvent[] = [];
   private running = false;
+  private flushing = false;
 
   constructor(private readonly opts: MonitorOptions) {
     this.clock = opts.clock ?? monotonicWallClock;
@@ -108,7 +112,7 @@ export class Monitor implements MonitorView {
     clearInterval(this.flushTimer);
     await this.receiver.stop();
     this.persist();
-    this.flush(Number.POSITIVE_INFINITY);
+    this.flush(true);
   }
 
   private scheduleTick(): void {
@@ -177,21 +181,54 @@ export class Monitor implements MonitorView {
     }
   }
 
-  /** Writes changed host rows in one transaction (at most `max`), and the reject summary. */
-  flush(max = this.opts.flushMaxRows ?? 50_000): void {
+  /**
+   * Writes changed host rows: at most `flushMaxRows` per interval (20,000 by default, so a
+   * huge fleet costs a bounded share of CPU: rows are deduplicated per host, so each host is
+   * written round-robin), in transactions of {@link FLUSH_CHUNK} rows with a yield to the
+   * event loop between them, so neither UDP reads nor the detector's ticks wait for a long
+   * write. Also emits the reject summary. `sync` writes everything at once (stop()).
+   */
+  flush(sync = false): void {
     this.persist();
     this.ingest.flushWarnings(this.clock.now());
-    if (this.core.dirtyCount === 0) return;
+    if (sync) {
+      while (this.core.dirtyCount > 0 && this.writeChunk(Number.POSITIVE_INFINITY)) {}
+      return;
+    }
+    if (this.flushing) return;
+    let budget = this.opts.flushMaxRows ?? 20_000;
+    const step = () => {
+      if (!this.running || budget <= 0 || this.core.dirtyCount === 0) {
+        this.flushing = false;
+        return;
+      }
+      const n = Math.min(FLUSH_CHUNK, budget);
+      budget -= n;
+      if (!this.writeChunk(n)) {
+        this.flushing = false;
+        return;
+      }
+      setImmediate(step);
+    };
+    this.flushing = true;
+    step();
+  }
+
+  /** One transaction of at most `max` changed hosts; false when it failed (rows requeued). */
+  private writeChunk(max: number): boolean {
     const idx = this.core.takeDirty(max);
+    if (idx.length === 0) return false;
     const rows: StoredHost[] = idx.map((i) => this.core.reg.snapshot(i));
     try {
       this.opts.db.transaction(() => upsertHosts(this.opts.db, rows))();
+      return true;
     } catch (err) {
       this.log.error(
         { err: (err as Error).message, hosts: rows.length },
         'cannot save host state; will retry',
       );
       this.core.requeueDirty(idx);
+      return false;
     }
   }
 
