@@ -36,7 +36,57 @@ function resultsTable(results) {
 export function mountSweeps(root) {
   const runs = h('div', { class: 'card' });
   const detail = h('div', { class: 'card', hidden: true });
-  root.append(h('h1', {}, 'Sweeps'), runs, detail);
+  const agentless = h('div', { class: 'card', hidden: true });
+  root.append(h('h1', {}, 'Sweeps'), runs, detail, agentless);
+
+  // Every swept (agentless) host with its latest result: up after an ok probe, down after a failure.
+  api('/api/sweep-hosts')
+    .then(({ data }) => {
+      if (data.length === 0) return;
+      agentless.hidden = false;
+      replace(
+        agentless,
+        h('h2', {}, `Agentless hosts (${data.length})`),
+        h(
+          'table',
+          { class: 'simple' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Target', 'State', 'Since', 'Latest result'].map((t) => h('th', {}, t)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            data.map((x) =>
+              h(
+                'tr',
+                {},
+                h('td', { class: 'mono' }, x.target),
+                h(
+                  'td',
+                  {},
+                  h('span', { class: `badge s-${x.state}` }, `${x.state === 'up' ? '▲' : '▼'} ${x.state}`),
+                ),
+                h('td', {}, clockTime(Date.parse(x.stateSince))),
+                h(
+                  'td',
+                  {},
+                  x.result.status === 'ok'
+                    ? `up ${duration(x.result.uptimeSeconds)}, load ${x.result.load1.toFixed(2)}`
+                    : `${x.result.errorClass}: ${x.result.message}`,
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    })
+    .catch(() => {});
 
   async function show(id) {
     try {
