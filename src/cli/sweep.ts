@@ -49,5 +49,9 @@ export function register(program: Command): void {
       // Loaded on use: `thump --help` or other subcommands never load ssh2 and SQLite.
       const { sweepCommand } = await import('../sweep/command.js');
       process.exitCode = await sweepCommand(hosts, f as unknown as Parameters<typeof sweepCommand>[1]);
+      // Everything is written and closed. getaddrinfo calls we stopped waiting for (a dead
+      // resolver) still run on libuv's thread pool and would hold the process open for
+      // minutes; leave once nothing else is pending, with the code set above.
+      setTimeout(() => process.exit(), 500).unref();
     });
 }

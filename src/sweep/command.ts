@@ -72,8 +72,13 @@ function loadTargets(source: string | undefined, f: SweepFlags): SweepTarget[] {
       `${parsed.errors.length} bad line${parsed.errors.length === 1 ? '' : 's'} in the host list:\n${formatHostListErrors(name, parsed.errors)}`,
     );
   }
-  for (const d of parsed.duplicates) {
+  for (const d of parsed.duplicates.slice(0, 3)) {
     process.stderr.write(`thump: ${name}:${d.line}: "${d.spec}" repeats line ${d.firstLine}; probed once\n`);
+  }
+  if (parsed.duplicates.length > 3) {
+    process.stderr.write(
+      `thump: ${name}: ${parsed.duplicates.length - 3} more repeated lines, each probed once\n`,
+    );
   }
   const home = homedir();
   const sshConfig = f.sshConfig
@@ -138,6 +143,12 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
   const progress = createProgress(showBar ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
   const abort = new AbortController();
   const onSignal = () => abort.abort();
+  // `thump sweep hosts | head`: the reader left; stop probing instead of crashing on EPIPE.
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') abort.abort();
+    else throw err;
+  };
+  process.stdout.on('error', onStdoutError);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -176,6 +187,7 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    process.stdout.removeListener('error', onStdoutError);
     progress.stop();
     await sinks.close();
     db?.close();

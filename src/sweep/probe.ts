@@ -4,6 +4,8 @@
  * result. Timing uses absolute deadlines on the monotonic clock: `connectTimeoutMs`
  * bounds TCP connect plus the SSH handshake, `timeoutMs` the whole exchange.
  */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import ssh2, { type AgentAuthMethod, type AuthMethod, type Client, type ParsedKey } from 'ssh2';
 import { type Clock, systemClock } from '../util/clock.js';
@@ -62,7 +64,8 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
     const start = performance.now();
     const client = new ssh2.Client();
     let settled = false;
-    let phase: 'connect' | 'handshake' | 'auth' = 'connect';
+    const needsLookup = isIP(target.host) === 0;
+    let phase: 'dns' | 'connect' | 'handshake' | 'auth' = needsLookup ? 'dns' : 'connect';
     let hostKeyProblem: string | undefined;
     let timer: NodeJS.Timeout | undefined;
     const keys = opts.auth.keysFor(target);
@@ -77,15 +80,19 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
     const arm = (at: number, message: () => string) => {
       clearTimeout(timer);
       timer = setTimeout(
-        () => fail(new ProbeError('timeout', message())),
+        // A resolver that does not answer in time is a DNS failure, not a slow host.
+        () => fail(new ProbeError(phase === 'dns' ? 'dns' : 'timeout', message())),
         Math.max(0, at - performance.now()),
       );
     };
     const connectDeadline = Math.min(start + opts.connectTimeoutMs, deadline);
+    const within = () => formatDuration(connectDeadline - start);
     arm(connectDeadline, () =>
-      phase === 'connect'
-        ? `TCP connect to ${target.host}:${target.port} did not complete within ${formatDuration(connectDeadline - start)}`
-        : `no SSH handshake from ${target.host}:${target.port} within ${formatDuration(connectDeadline - start)} (TCP accepted, server silent or too slow)`,
+      phase === 'dns'
+        ? `name lookup for ${target.host} did not answer within ${within()}`
+        : phase === 'connect'
+          ? `TCP connect to ${target.host}:${target.port} did not complete within ${within()}`
+          : `no SSH handshake from ${target.host}:${target.port} within ${within()} (TCP accepted, server silent or too slow)`,
     );
     client.on('connect', () => {
       phase = 'handshake';
@@ -147,24 +154,37 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
       if (opts.auth.agentFirst) authHandler.unshift(viaAgent);
       else authHandler.push(viaAgent);
     }
-    try {
-      client.connect({
-        host: target.host,
-        port: target.port,
-        username: target.user,
-        readyTimeout: 0, // our own deadlines above
-        keepaliveInterval: opts.keepaliveIntervalMs ?? 0,
-        keepaliveCountMax: 3,
-        authHandler,
-        hostVerifier: (key: Buffer) => {
-          hostKeyProblem = opts.hostKeys.verify(target.host, target.port, key);
-          return hostKeyProblem === undefined;
-        },
-        ...(serverHostKey ? { algorithms: { serverHostKey: serverHostKey as never } } : {}),
-      });
-    } catch (err) {
-      fail(new ProbeError('protocol', `cannot start connection: ${(err as Error).message}`));
-    }
+    // Resolve the name ourselves (same getaddrinfo as ssh2 would use) so the time spent
+    // waiting for DNS is told apart from a slow TCP connect or a silent server.
+    const address = needsLookup ? lookup(target.host).then((r) => r.address) : Promise.resolve(target.host);
+    address.then(
+      (host) => {
+        if (settled) return;
+        phase = 'connect';
+        connect(host);
+      },
+      (err: unknown) => fail(classifyError(err)),
+    );
+    const connect = (host: string) => {
+      try {
+        client.connect({
+          host,
+          port: target.port,
+          username: target.user,
+          readyTimeout: 0, // our own deadlines above
+          keepaliveInterval: opts.keepaliveIntervalMs ?? 0,
+          keepaliveCountMax: 3,
+          authHandler,
+          hostVerifier: (key: Buffer) => {
+            hostKeyProblem = opts.hostKeys.verify(target.host, target.port, key);
+            return hostKeyProblem === undefined;
+          },
+          ...(serverHostKey ? { algorithms: { serverHostKey: serverHostKey as never } } : {}),
+        });
+      } catch (err) {
+        fail(new ProbeError('protocol', `cannot start connection: ${(err as Error).message}`));
+      }
+    };
   });
 }
 

@@ -53,6 +53,8 @@ class TextSink implements SweepSink {
   }
 
   write(r: SweepResult): void | Promise<void> {
+    // The reader went away (`thump sweep | head`): nothing more to write.
+    if (this.out.destroyed || this.out.writableEnded) return;
     let text = '';
     if (!this.headerDone) {
       this.headerDone = true;
@@ -62,7 +64,15 @@ class TextSink implements SweepSink {
     text +=
       this.format === 'jsonl' ? jsonLine(r) : this.format === 'csv' ? csvLine(r) : tableRow(r, this.width);
     if (!this.out.write(text)) {
-      return new Promise((res) => this.out.once('drain', () => res()));
+      return new Promise((res) => {
+        const done = () => {
+          this.out.off('drain', done);
+          this.out.off('close', done);
+          res();
+        };
+        this.out.once('drain', done);
+        this.out.once('close', done);
+      });
     }
   }
 
@@ -70,8 +80,10 @@ class TextSink implements SweepSink {
     return new Promise((res, rej) => {
       if (!this.ownsStream) {
         // Flush what is buffered without closing the process's stdout.
-        if (this.out.writableNeedDrain) this.out.once('drain', () => res());
-        else res();
+        if (this.out.writableNeedDrain && !this.out.destroyed) {
+          this.out.once('drain', () => res());
+          this.out.once('close', () => res());
+        } else res();
         return;
       }
       this.out.once('error', rej);
