@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYamlValue } from 'yaml';
 import type { z } from 'zod';
+import { coerceLeaf, valueAt } from './coerce.js';
 import { envLayer } from './env.js';
 import { type ConfigIssue, ConfigIssuesError, type ConfigOrigin, formatPath } from './issue.js';
 import {
@@ -20,7 +20,7 @@ import {
   startsWith,
 } from './layers.js';
 import { configSchema, type ThumpConfig } from './schema.js';
-import { schemasAt, shapeOf } from './schema-walk.js';
+import { shapeOf } from './schema-walk.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 import { toConfigIssues } from './zod-issues.js';
 
@@ -254,60 +254,6 @@ function buildUnguarded<S extends z.ZodType>(
     baseDir: source?.baseDir ?? process.cwd(),
     envApplied: envL.leaves.map((l) => l.name),
   };
-}
-
-function valueAt(data: unknown, path: Path): unknown {
-  let v = data;
-  for (const seg of path) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<PropertyKey, unknown>)[seg];
-  }
-  return v;
-}
-
-function setAt(data: unknown, path: Path, value: unknown): void {
-  let v = data;
-  for (const seg of path.slice(0, -1)) {
-    v = (v as Record<PropertyKey, unknown>)[seg];
-  }
-  const last = path[path.length - 1];
-  if (Array.isArray(v) && typeof last === 'number') v[last] = value;
-  else if (isPlainObject(v) && last !== undefined) setOwn(v, String(last), value);
-}
-
-function yamlScalar(raw: string): unknown {
-  try {
-    const v: unknown = parseYamlValue(raw, { logLevel: 'silent' });
-    const flow = /^\s*[[{]/.test(raw);
-    if (v === null || v === undefined) return raw;
-    if (typeof v === 'object' && !flow) return raw;
-    return v;
-  } catch {
-    return raw;
-  }
-}
-
-function coerceLeaf(
-  schema: z.ZodType,
-  data: unknown,
-  path: Path,
-  raw: string,
-  order: 'yaml-first' | 'text-first',
-): unknown {
-  const parsed = yamlScalar(raw);
-  const candidates = order === 'yaml-first' ? [parsed, raw] : [raw, parsed];
-  const schemas = schemasAt(schema, path, data);
-  const fits = (v: unknown) =>
-    schemas.some((s) => {
-      try {
-        return (s as z.ZodType).safeParse(v).success;
-      } catch {
-        return false;
-      }
-    });
-  const chosen = candidates.find(fits) ?? candidates[0];
-  setAt(data, path, chosen);
-  return data;
 }
 
 /**
