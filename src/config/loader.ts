@@ -10,15 +10,7 @@ import type { z } from 'zod';
 import { coerceLeaf, valueAt } from './coerce.js';
 import { envLayer } from './env.js';
 import { type ConfigIssue, ConfigIssuesError, type ConfigOrigin, formatPath } from './issue.js';
-import {
-  isPlainObject,
-  merge,
-  type Path,
-  resolvePathAt,
-  resolvePathKeys,
-  setOwn,
-  startsWith,
-} from './layers.js';
+import { isPlainObject, merge, type Path, resolvePathAt, resolvePathKeys, startsWith } from './layers.js';
 import { configSchema, type ThumpConfig } from './schema.js';
 import { shapeOf } from './schema-walk.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
