@@ -92,9 +92,8 @@ export class Agent {
     if (this.running) return;
     this.running = true;
     this.start0 = this.now();
-    void this.metrics.refreshDisk();
+    this.beat(); // first, so spawning check processes cannot delay it
     this.checks.start();
-    this.beat();
   }
 
   /** Number of beats sent so far (the next beat's sequence number). */
