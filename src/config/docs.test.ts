@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { envNameToPath } from './env.js';
 import { parseConfigText } from './loader.js';
 import { referenceRows } from './reference.js';
 import { configSchema } from './schema.js';
+import { schemasAt } from './schema-walk.js';
 
 const DOC = join(dirname(fileURLToPath(import.meta.url)), '../../docs/configuration.md');
 const doc = readFileSync(DOC, 'utf8');
@@ -28,5 +30,15 @@ describe('docs/configuration.md', () => {
       missing,
       'keys missing from docs/configuration.md; run: node --import tsx src/config/write-reference.ts',
     ).toEqual([]);
+  });
+
+  it('only shows THUMP_* override names that map to real keys', () => {
+    const names = [...new Set(doc.match(/THUMP_[A-Z0-9_]*__[A-Z0-9_]+/g) ?? [])].filter(
+      (n) => !n.includes('...'),
+    );
+    expect(names.length).toBeGreaterThan(3);
+    const data = { notifiers: [{ type: 'webhook' }, { type: 'webhook' }] };
+    const dangling = names.filter((n) => schemasAt(configSchema, envNameToPath(n) ?? [], data).length === 0);
+    expect(dangling).toEqual([]);
   });
 });
