@@ -54,6 +54,8 @@ const baselineLate: number[] = [];
 const SCAN_MS = 1000;
 
 const late: number[] = [];
+/** Downs of hosts that never stopped: the beat generator itself was starved of CPU. */
+let falseDowns = 0;
 let tickCpuMs = 0;
 let scanCpuMs = 0;
 const start = performance.now();
@@ -91,7 +93,10 @@ function scheduleTick(): void {
       const t0 = performance.now();
       core.tick(now());
       for (const e of core.takeEvents()) {
-        if (e.type === 'down') late.push((e.details.noticedAt as number) - e.at);
+        if (e.type !== 'down') continue;
+        if ((deathAt[Number(e.hostId.slice(1))] as number) > 0)
+          late.push((e.details.noticedAt as number) - e.at);
+        else falseDowns++;
       }
       tickCpuMs += performance.now() - t0;
       scheduleTick();
@@ -142,6 +147,11 @@ setTimeout(() => {
   console.log(
     `baseline full scan every ${SCAN_MS} ms: downs ${baselineLate.length}  p50 ${fmt(q(baselineLate, 0.5))}  p99 ${fmt(q(baselineLate, 0.99))}  max ${fmt(q(baselineLate, 1))}  scan CPU ${scanCpuMs.toFixed(0)} ms`,
   );
+  if (falseDowns > 0) {
+    console.log(
+      `INVALID RUN: ${falseDowns} hosts that kept beating were called down: this process did not get the CPU to send 100k beats/s (machine overloaded?)`,
+    );
+  }
   console.log(
     `ratio p99 thump/baseline: ${(q(late, 0.99) / q(baselineLate, 0.99)).toFixed(3)}   target p99 <= 250 ms: ${q(late, 0.99) <= 250 ? 'met' : 'MISSED'}`,
   );
