@@ -1,0 +1,52 @@
+import { createServer } from 'node:net';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { ResourceError } from '../errors.js';
+import { FakeMonitor } from './fake-monitor.js';
+import { startHttpServer } from './server.js';
+
+const deps = (host: string, port: number) => ({
+  monitor: new FakeMonitor(),
+  db: new Database(':memory:'),
+  listen: { host, port },
+});
+
+describe('startHttpServer', () => {
+  it('listens on a free port and reports its URL; close() stops it', async () => {
+    const s = await startHttpServer(deps('127.0.0.1', 0));
+    expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    await s.close();
+    await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('serves IPv6 loopback with a bracketed URL', async () => {
+    const s = await startHttpServer(deps('::1', 0));
+    expect(s.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    expect((await fetch(`${s.url}/api/hosts`)).status).toBe(200);
+    await s.close();
+  });
+
+  it('fails with a clear ResourceError when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const { port } = blocker.address() as { port: number };
+    const err = await startHttpServer(deps('127.0.0.1', port)).catch((e: unknown) => e);
+    blocker.close();
+    expect(err).toBeInstanceOf(ResourceError);
+    expect((err as Error).message).toBe(
+      `cannot listen for HTTP on 127.0.0.1:${port}: the port is already in use`,
+    );
+  });
+
+  it('serves the dashboard and uPlot as static files', async () => {
+    const s = await startHttpServer(deps('127.0.0.1', 0));
+    const html = await fetch(`${s.url}/`);
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await html.text()).toContain('<script type="module" src="/js/app.js">');
+    const js = await fetch(`${s.url}/js/app.js`);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${s.url}/vendor/uplot/uPlot.esm.js`)).status).toBe(200);
+    await s.close();
+  });
+});
