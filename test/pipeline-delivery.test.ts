@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookPayload } from '../src/notify/notifiers/index.js';
+import { openDb } from '../src/store/db.js';
+import { coreMigrations, recordEvents } from '../src/store/events.js';
 import { addSilence } from '../src/store/silences.js';
 import { type CaptureServer, startCaptureServer } from './support/notify-http.js';
 import { config, type PipelineWorld, startWorld } from './support/pipeline-world.js';
@@ -102,6 +105,38 @@ describe('notify pipeline delivery', () => {
     const after = payloads(hook).slice(before);
     expect(after).toHaveLength(1);
     expect(after[0]?.events.map((e) => e.hostId)).toEqual(['x']);
+  });
+
+  it('catches up on events recorded while no pipeline was attached', async () => {
+    const { dir, hook, world, cfg } = await setup();
+    world.monitor.set('old', { state: 'down' });
+    world.record([{ type: 'down', hostId: 'old', at: Date.now(), details: {} }]);
+    await waitFor(() => hook.requests.length === 1 && drained(world), 'the first page');
+    await world.pipeline.stop(); // events recorded from now on have no hook
+    world.monitor.set('late', { state: 'down' });
+    world.record([{ type: 'down', hostId: 'late', at: Date.now(), details: {} }]);
+    world.db.close();
+    cleanups.pop();
+    const again = await startWorld(dir.path, cfg, world.monitor);
+    cleanups.push(() => again.close());
+    await waitFor(() => hook.requests.length === 2 && drained(again), 'the caught-up page');
+    expect(payloads(hook).map((p) => p.title)).toEqual(['old down', 'late down']);
+  });
+
+  it('does not page events recorded before notifications were ever set up', async () => {
+    const dir = tempDir('thump-pipeline-');
+    cleanups.push(dir.cleanup);
+    const hook = await startCaptureServer();
+    cleanups.push(() => hook.close());
+    const db = openDb(join(dir.path, 'thump.db'), [coreMigrations]);
+    recordEvents(db, [{ type: 'down', hostId: 'ancient', at: Date.now() - 86_400_000, details: {} }]);
+    db.close();
+    const cfg = config({ notifiers: [{ name: 'ops', type: 'webhook', url: `${hook.url}/hook` }] });
+    const world = await startWorld(dir.path, cfg);
+    cleanups.push(() => world.close());
+    expect(world.pipeline.outboxDepth()).toBe(0);
+    await world.pipeline.flush();
+    expect(hook.requests).toHaveLength(0);
   });
 
   it('does not page a silenced host, yet resolves a down notified before the silence', async () => {
