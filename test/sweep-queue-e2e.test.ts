@@ -238,8 +238,26 @@ describe('thump worker processes on a real Redis and sshd', () => {
     expect(p.stderr()).not.toContain('pa55word');
   });
 
-  it('takes the Redis URL from THUMP_REDIS_URL and rejects a bad one as a usage error', async () => {
-    const p = spawnThump(['worker'], { THUMP_REDIS_URL: 'http://nope' });
+  it('takes Redis and keys from the sweep: section of thump.yaml', async () => {
+    const cfg = join(tmp.path, 'thump.yaml');
+    writeFileSync(
+      cfg,
+      `sweep:\n  redis: ${redis.url}\n  concurrency: 3\n  identity_files: [${sshds[0]!.clientKeyPath}]\n  known_hosts_file: ${knownHosts}\n`,
+    );
+    const p = spawnThump(['worker', '--config', cfg, '--name', 'from-config']);
+    procs.push(p);
+    await waitFor(
+      () =>
+        p.stderr().includes(`thump worker from-config: waiting for hosts on ${redis.url} (concurrency 3)`),
+      'the configured worker to connect',
+      30_000,
+    );
+    expect(await p.stop('SIGTERM', 15_000)).toBe(0);
+    expect(p.stderr()).toContain('stopped after 0 hosts');
+  });
+
+  it('takes the Redis URL from THUMP_SWEEP__REDIS and rejects a bad one as a usage error', async () => {
+    const p = spawnThump(['worker'], { THUMP_SWEEP__REDIS: 'http://nope' });
     procs.push(p);
     expect(await p.exited).toBe(2);
     expect(p.stderr()).toContain('--redis: expected a redis:// or rediss:// URL');

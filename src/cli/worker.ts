@@ -11,14 +11,15 @@ import {
 import { parseDuration } from '../util/duration.js';
 
 interface WorkerFlags {
+  config?: string;
   redis?: string;
-  concurrency: string;
+  concurrency?: string;
   identity: string[];
   knownHosts?: string;
   acceptNew?: boolean;
   insecureIgnoreHostKeys?: boolean;
-  connectTimeout: string;
-  timeout: string;
+  connectTimeout?: string;
+  timeout?: string;
   name?: string;
   lockDuration: string;
   stalledInterval: string;
@@ -63,9 +64,12 @@ export function register(program: Command): void {
     .description('take hosts of distributed sweeps from Redis (thump sweep --redis) and probe them over ssh')
     .option(
       '--redis <url>',
-      'redis:// or rediss:// URL (default: $THUMP_REDIS_URL, which keeps a password out of ps)',
+      'redis:// or rediss:// URL (default: sweep.redis in thump.yaml or $THUMP_SWEEP__REDIS, which keep a password out of ps)',
     )
-    .option('--concurrency <n>', 'hosts probed at the same time by this worker', '100')
+    .option(
+      '--concurrency <n>',
+      'hosts probed at the same time by this worker (default: sweep.concurrency, 100)',
+    )
     .option(
       '-i, --identity <file>',
       'private key file (repeatable; default: ssh-agent, then ~/.ssh/id_*)',
@@ -75,8 +79,12 @@ export function register(program: Command): void {
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
     .option('--accept-new', 'trust hosts seen for the first time and append them to known_hosts')
     .option('--insecure-ignore-host-keys', 'do not check host keys at all (warns)')
-    .option('--connect-timeout <duration>', 'TCP + SSH handshake limit when the sweep sets none', '10s')
-    .option('--timeout <duration>', 'whole-exchange limit per host when the sweep sets none', '30s')
+    .option(
+      '--connect-timeout <duration>',
+      'TCP + SSH handshake limit when the sweep sets none (default 10s)',
+    )
+    .option('--timeout <duration>', 'whole-exchange limit per host when the sweep sets none (default 30s)')
+    .option('--config <file>', 'thump.yaml whose sweep: section gives defaults (default: THUMP_CONFIG)')
     .option('--name <name>', 'worker name in Redis (default hostname-pid)')
     .option(
       '--lock-duration <duration>',
@@ -94,13 +102,13 @@ export function register(program: Command): void {
       String(DEFAULT_MAX_STALLED_COUNT),
     )
     .option('-v, --verbose', 'one line per host on stderr')
-    .action(async (flags: WorkerFlags) => {
-      const redisUrl = flags.redis ?? process.env.THUMP_REDIS_URL;
-      if (!redisUrl) throw new UsageError('--redis URL (or THUMP_REDIS_URL) is required');
-      const concurrency = positiveInt(flags.concurrency, '--concurrency');
-      if (flags.acceptNew && flags.insecureIgnoreHostKeys) {
-        throw new UsageError('--accept-new and --insecure-ignore-host-keys exclude each other');
+    .action(async (given: WorkerFlags) => {
+      const flags = await withConfig(given);
+      const redisUrl = flags.redis;
+      if (!redisUrl) {
+        throw new UsageError('--redis URL is required (or sweep.redis in thump.yaml, or THUMP_SWEEP__REDIS)');
       }
+      const concurrency = positiveInt(flags.concurrency ?? '100', '--concurrency');
       const hostKeyMode: HostKeyMode = flags.insecureIgnoreHostKeys
         ? 'ignore'
         : flags.acceptNew
@@ -113,8 +121,8 @@ export function register(program: Command): void {
         identityFiles: flags.identity,
         hostKeyMode,
         ...(flags.knownHosts === undefined ? {} : { knownHostsFile: flags.knownHosts }),
-        connectTimeoutMs: parseDuration(flags.connectTimeout, '--connect-timeout'),
-        timeoutMs: parseDuration(flags.timeout, '--timeout'),
+        connectTimeoutMs: parseDuration(flags.connectTimeout ?? '10s', '--connect-timeout'),
+        timeoutMs: parseDuration(flags.timeout ?? '30s', '--timeout'),
       });
       const handle = await runWorker({
         redisUrl,
@@ -166,4 +174,46 @@ export function register(program: Command): void {
       });
       process.stderr.write(`thump worker ${handle.name}: stopped after ${handle.probed()} hosts\n`);
     });
+}
+
+/**
+ * Fills what the flags leave open from thump.yaml's `sweep:` section (`--config` or
+ * THUMP_CONFIG) and THUMP_SWEEP__* variables, the same keys `thump sweep` reads, so a
+ * worker machine shares one config with the producer. Flags win; flag values are
+ * checked first so an error names the flag.
+ */
+async function withConfig(f: WorkerFlags): Promise<WorkerFlags> {
+  if (f.concurrency !== undefined) positiveInt(f.concurrency, '--concurrency');
+  if (f.connectTimeout !== undefined) parseDuration(f.connectTimeout, '--connect-timeout');
+  if (f.timeout !== undefined) parseDuration(f.timeout, '--timeout');
+  if (f.acceptNew && f.insecureIgnoreHostKeys) {
+    throw new UsageError('--accept-new and --insecure-ignore-host-keys exclude each other');
+  }
+  const { loadConfig } = await import('../config/loader.js');
+  const cfg = loadConfig({
+    ...(f.config !== undefined ? { path: f.config } : {}),
+    overrides: {
+      sweep: {
+        concurrency: f.concurrency !== undefined ? Number(f.concurrency) : undefined,
+        connect_timeout: f.connectTimeout,
+        timeout: f.timeout,
+        identity_files: f.identity.length > 0 ? f.identity : undefined,
+        known_hosts_file: f.knownHosts,
+        host_keys: f.acceptNew ? 'accept-new' : f.insecureIgnoreHostKeys ? 'insecure-ignore' : undefined,
+        redis: f.redis,
+      },
+    },
+  }).sweep;
+  const out: WorkerFlags = {
+    ...f,
+    concurrency: String(cfg.concurrency),
+    connectTimeout: `${cfg.connect_timeout}ms`,
+    timeout: `${cfg.timeout}ms`,
+    identity: cfg.identity_files,
+    acceptNew: cfg.host_keys === 'accept-new',
+    insecureIgnoreHostKeys: cfg.host_keys === 'insecure-ignore',
+  };
+  if (cfg.known_hosts_file !== undefined) out.knownHosts = cfg.known_hosts_file;
+  if (cfg.redis !== undefined) out.redis = cfg.redis;
+  return out;
 }
