@@ -1,6 +1,6 @@
 import type { Beat, CheckResult, RejectReason } from '../protocol/types.js';
-import { SEVERITY_NAMES } from '../protocol/types.js';
 import type { StoredHost } from '../store/hosts.js';
+import { checkChanges } from './checks.js';
 import { DeadlineWheel } from './detector.js';
 import { type FlapThresholds, nextFlapping, pushSample } from './flapping.js';
 import { Histogram, LATENESS_BOUNDS_MS } from './histogram.js';
@@ -227,36 +227,13 @@ export class MonitorCore {
     }
   }
 
-  /** Emits a `check` event for every check whose severity changed (absent = ok). */
+  /** Emits a `check` event for every check whose severity changed (see checks.ts). */
   private diffChecks(i: number, cur: CheckResult[], now: number): void {
     const r = this.reg;
-    const prev = r.checks.get(i);
     const id = r.ids[i] as string;
-    for (const c of cur) {
-      const p = prev?.find((x) => x.id === c.id);
-      const before = p?.severity ?? 0;
-      if (before !== c.severity) this.checkEvent(id, c.id, c.severity, before, c.text, now);
-    }
-    if (prev) {
-      for (const p of prev) {
-        if (p.severity !== 0 && !cur.some((c) => c.id === p.id)) {
-          this.checkEvent(id, p.id, 0, p.severity, 'check no longer reported', now);
-        }
-      }
-    }
+    for (const d of checkChanges(r.checks.get(i), cur)) this.emit('check', id, now, d);
     if (cur.length > 0) r.checks.set(i, cur);
     else r.checks.delete(i);
-  }
-
-  private checkEvent(hostId: string, checkId: string, sev: number, prev: number, text: string, now: number) {
-    this.emit('check', hostId, now, {
-      checkId,
-      severity: SEVERITY_NAMES[sev] ?? 'unknown',
-      previous: SEVERITY_NAMES[prev] ?? 'unknown',
-      severityCode: sev,
-      previousCode: prev,
-      text,
-    });
   }
 
   /** Processes deadlines that passed by `now` (call at least every slot, e.g. 50 ms). */
