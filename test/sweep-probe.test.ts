@@ -96,6 +96,14 @@ describe('probeHost against a real sshd', () => {
     expect(r.status, JSON.stringify(r)).toBe('ok');
   });
 
+  it('resolves a host name and checks known_hosts under that name', async () => {
+    const kh = join(tmp.path, 'name_known_hosts');
+    writeFileSync(kh, `[localhost]:${sshd.port} ${sshd.hostPublicKey}\n`);
+    const r = await probeHost(target('localhost', sshd.port), opts({ knownHostsFile: kh }));
+    expect(r.status, JSON.stringify(r)).toBe('ok');
+    expect(r.host).toBe('localhost');
+  });
+
   it('classifies a rejected key as auth', async () => {
     const r = await probeHost(target('127.0.0.1', sshd.port), opts({ identityFiles: [sshd.wrongKeyPath] }));
     expectError(r, 'auth');

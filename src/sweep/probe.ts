@@ -5,7 +5,7 @@
  * bounds TCP connect plus the SSH handshake, `timeoutMs` the whole exchange.
  */
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { createConnection, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import ssh2, { type AgentAuthMethod, type AuthMethod, type Client, type ParsedKey } from 'ssh2';
 import { type Clock, systemClock } from '../util/clock.js';
@@ -70,11 +70,13 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
     let timer: NodeJS.Timeout | undefined;
     const keys = opts.auth.keysFor(target);
     const serverHostKey = opts.hostKeys.algorithmsFor(target.host, target.port);
+    let sock: Socket | undefined;
     const fail = (err: ProbeError) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       client.destroy();
+      sock?.destroy();
       reject(err);
     };
     const arm = (at: number, message: () => string) => {
@@ -154,21 +156,39 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
       if (opts.auth.agentFirst) authHandler.unshift(viaAgent);
       else authHandler.push(viaAgent);
     }
-    // Resolve the name ourselves (same getaddrinfo as ssh2 would use) so the time spent
-    // waiting for DNS is told apart from a slow TCP connect or a silent server.
-    const address = needsLookup ? lookup(target.host).then((r) => r.address) : Promise.resolve(target.host);
-    address.then(
-      (host) => {
+    // Resolve the name ourselves (getaddrinfo, as ssh does) so time spent waiting for DNS
+    // is told apart from a slow TCP connect or a silent server; then try each address in
+    // turn like OpenSSH (a name with ::1 and 127.0.0.1 still reaches an IPv4-only sshd).
+    const addresses = needsLookup
+      ? lookup(target.host, { all: true }).then((r) => r.map((a) => a.address))
+      : Promise.resolve([target.host]);
+    const tryAddress = (list: string[], i: number, lastErr?: unknown): void => {
+      if (settled) return;
+      const address = list[i];
+      if (address === undefined) return fail(classifyError(lastErr));
+      const s = createConnection({ host: address, port: target.port });
+      sock = s;
+      s.once('error', (err) => {
+        if (sock === s && phase === 'connect') tryAddress(list, i + 1, err);
+      });
+      s.once('connect', () => {
+        if (settled) return;
+        s.removeAllListeners('error');
+        login(s);
+      });
+    };
+    addresses.then(
+      (list) => {
         if (settled) return;
         phase = 'connect';
-        connect(host);
+        tryAddress(list, 0, new Error(`no address for ${target.host}`));
       },
       (err: unknown) => fail(classifyError(err)),
     );
-    const connect = (host: string) => {
+    const login = (connected: Socket) => {
       try {
         client.connect({
-          host,
+          sock: connected,
           port: target.port,
           username: target.user,
           readyTimeout: 0, // our own deadlines above
