@@ -234,6 +234,10 @@ describe('notify pipeline end to end (thump monitor)', () => {
     expect(downs.length).toBeLessThanOrEqual(2);
     expect(pages.length).toBeLessThanOrEqual(6);
     expect(2 * (cycles + 3)).toBeGreaterThanOrEqual(8);
+    const from = pages.findIndex((p) => p.title.includes('is flapping'));
+    const to = pages.findIndex((p) => p.title.includes('stopped flapping'));
+    expect(to).toBeGreaterThan(from);
+    expect(pages.slice(from + 1, to).flatMap((p) => p.events.filter((e) => e.type === 'down'))).toEqual([]);
   });
 
   it('refuses a config whose route names an unknown notifier: exit 2 with the key path', async () => {
