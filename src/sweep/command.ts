@@ -161,7 +161,9 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
       hostKeyMode: mode,
       connectTimeoutMs,
       timeoutMs,
-      ...(everyMs !== undefined ? { keepaliveIntervalMs: Math.min(15_000, everyMs) } : {}),
+      // Between long rounds, keepalives notice dead peers early; with short rounds the next
+      // exec does that, and keepalives on a busy server would only cause needless reconnects.
+      ...(everyMs !== undefined && everyMs >= 30_000 ? { keepaliveIntervalMs: 15_000 } : {}),
     });
     const list = targets ?? [];
     let last: SweepSummary | undefined;
