@@ -10,7 +10,7 @@
  * every ssh process pssh/xargs/ansible fork, and node's own start-up for thump.
  * Needs root (creates the `thumptest` user), /usr/sbin/sshd, parallel-ssh, ansible.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,10 @@ interface Row {
 }
 
 /** Runs a shell command, returns wall seconds and children's user+sys CPU seconds. */
-function timed(cmd: string, env: NodeJS.ProcessEnv = {}): Promise<{ wall: number; cpu: number; out: string; code: number }> {
+function timed(
+  cmd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ wall: number; cpu: number; out: string; code: number }> {
   return new Promise((res) => {
     const t0 = performance.now();
     const child = spawn('bash', ['-c', `${cmd}\necho "__rc=$?"; times`], { env: { ...process.env, ...env } });
@@ -71,7 +74,10 @@ async function main(): Promise<void> {
     writeFileSync(kh, servers.map((s) => readFileSync(s.knownHostsPath, 'utf8')).join(''));
     const endpoints = servers.flatMap((s) => s.hosts.map((h) => ({ host: h, port: s.port })));
     const user = servers[0]?.user as string;
-    const list = Array.from({ length: N }, (_, i) => endpoints[i % endpoints.length] as { host: string; port: number });
+    const list = Array.from(
+      { length: N },
+      (_, i) => endpoints[i % endpoints.length] as { host: string; port: number },
+    );
 
     // Same host list for every tool. thump dedupes identical lines, so it gets aliases
     // resolved through an ssh config (the others accept repeated lines as they are).
@@ -91,7 +97,13 @@ async function main(): Promise<void> {
       `${endpoints.map((e, i) => `e${i} ansible_host=${e.host} ansible_port=${e.port} ansible_user=${user}`).join('\n')}\n`,
     );
     const rows: Row[] = [];
-    const add = (tool: string, hosts: number, par: number | string, r: { wall: number; cpu: number }, ok: number) =>
+    const add = (
+      tool: string,
+      hosts: number,
+      par: number | string,
+      r: { wall: number; cpu: number },
+      ok: number,
+    ) =>
       rows.push({
         tool,
         hosts,
@@ -106,14 +118,21 @@ async function main(): Promise<void> {
       `node ${THUMP_BIN} sweep ${aliases} -F ${cfg} --known-hosts ${kh} --concurrency ${par} --format jsonl --no-progress`;
     const countOk = (out: string) => out.split('\n').filter((l) => l.includes('"status":"ok"')).length;
 
-    console.error(`sshd x${SSHDS} ready (${endpoints.length} endpoints); ${N} hosts, parallelism ${PAR}; ${cpus().length} cores`);
+    // Node start-up + module loading alone (empty host list), to separate it from per-host cost.
+    const startup = await timed(`node ${THUMP_BIN} sweep - --format jsonl < /dev/null`, env);
+    console.error(
+      `sshd x${SSHDS} ready (${endpoints.length} endpoints); ${N} hosts, parallelism ${PAR}; ${cpus().length} cores`,
+    );
     let r = await timed(thump(PAR), env);
     add('thump sweep', N, PAR, r, countOk(r.out));
     r = await timed(thump(100), env);
     add('thump sweep (default)', N, 100, r, countOk(r.out));
     r = await timed(`parallel-ssh -h ${raw} -p ${PAR} -x "${sshOpts}" uptime`, env);
     add('parallel-ssh (default -p 32)', N, PAR, r, (r.out.match(/\[SUCCESS\]/g) ?? []).length);
-    r = await timed(`xargs -P ${PAR} -I{} sh -c 'ssh ${sshOpts} -p "\${1##*:}" "\${1%:*}" uptime' _ {} < ${raw}`, env);
+    r = await timed(
+      `xargs -P ${PAR} -I{} sh -c 'ssh ${sshOpts} -p "\${1##*:}" "\${1%:*}" uptime' _ {} < ${raw}`,
+      env,
+    );
     add('xargs -P ssh', N, PAR, r, (r.out.match(/load average/g) ?? []).length);
     const ansibleEnv = {
       ...env,
@@ -179,9 +198,15 @@ async function main(): Promise<void> {
     console.log(`  thump -P ${PAR} vs ansible -f ${PAR}: ${ratio(thumpSame, base(`ansible -f`))}x`);
     console.log(`  thump -P ${PAR} vs xargs -P ${PAR}: ${ratio(thumpSame, base('xargs'))}x`);
     console.log(`  kept re-poll (best) vs fresh in-process: ${ratio(keptBest, fresh)}x (target >= 5x)`);
-    console.log(`  thump client CPU: ${thumpDefault.cpuMsPerHost.toFixed(2)} ms/host incl. node start-up (target <= 3)`);
-    console.log(`  load average at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-    void execFileSync;
+    console.log(
+      `  thump client CPU: ${thumpDefault.cpuMsPerHost.toFixed(2)} ms/host incl. node start-up (target <= 3)`,
+    );
+    console.log(
+      `  thump start-up alone (0 hosts): ${(startup.cpu * 1000).toFixed(0)} ms CPU, ${startup.wall.toFixed(2)} s wall; per host without it: ${((thumpDefault.cpuMsPerHost * thumpDefault.hosts - startup.cpu * 1000) / thumpDefault.hosts).toFixed(2)} ms`,
+    );
+    console.log(
+      `  load average at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    );
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     tmp.cleanup();
