@@ -112,6 +112,11 @@ export function register(program: Command): void {
       if (destinations.length === 0) {
         throw new UsageError('no destination: use --to HOST[:PORT], --broadcast [ADDR] or --multicast GROUP');
       }
+      if (a.jitter !== undefined && a.jitter >= a.interval) {
+        throw new UsageError(
+          `agent.jitter (${formatDuration(a.jitter)}) must be shorter than agent.interval (${formatDuration(a.interval)})`,
+        );
+      }
       const hostId = a.id ?? hostname();
       if (Buffer.byteLength(hostId) > 64) throw new UsageError(`--id: "${hostId}" is longer than 64 bytes`);
       const key = agentKey(flags.secretFile, a.secret_file, process.env);

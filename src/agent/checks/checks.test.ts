@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nagiosResult } from './command.js';
-import { parseMounts, usedPercent } from './disk.js';
+import { diskCheck, parseMounts, usedPercent } from './disk.js';
 import { loadResult } from './load.js';
-import { memoryFromMeminfo } from './memory.js';
+import { memoryCheck, memoryFromMeminfo } from './memory.js';
 import { checksConfigSchema, createChecks } from './registry.js';
 import { subId } from './types.js';
 
@@ -74,6 +74,23 @@ describe('disk, memory and load helpers', () => {
     const long = subId('disk', '/srv/very/long/mount/point/for/backups');
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(32);
     expect(long.endsWith('backups')).toBe(true);
+  });
+});
+
+describe('disk and memory checks on this machine', () => {
+  it('reads the root filesystem and reports a missing mount as UNKNOWN', async () => {
+    const run = diskCheck.create(diskCheck.schema.parse({ type: 'disk', mounts: ['/', '/no/such/mount'] }));
+    const [root, missing] = await run(new AbortController().signal);
+    expect(root?.id).toBe('disk:/');
+    expect(root?.text).toMatch(/^\/ \d+% used \([\d.]+ GiB of [\d.]+ GiB\)$/);
+    expect(missing).toEqual({ id: 'disk:/no/such/mount', severity: 3, text: '/no/such/mount: ENOENT' });
+  });
+
+  it('judges memory from /proc/meminfo', async () => {
+    const run = memoryCheck.create(memoryCheck.schema.parse({ type: 'memory', warn: 0, crit: 100 }));
+    const [r] = await run(new AbortController().signal);
+    expect(r).toMatchObject({ id: 'memory', severity: 1 });
+    expect(r?.text).toMatch(/^memory \d+% used \(\d+ MiB available of \d+ MiB\)$/);
   });
 });
 
