@@ -34,9 +34,11 @@ export interface HostJson {
   checks: { id: string; severity: SeverityName; text: string }[];
   labels: Record<string, string>;
   flapping: boolean;
+  /** Id of the silence covering this host now (its events are recorded, not notified), or null. */
+  silencedBy: number | null;
 }
 
-export function hostJson(h: HostView, now: number): HostJson {
+export function hostJson(h: HostView, now: number, silencedBy: number | null = null): HostJson {
   let worst = 0;
   for (const c of h.checks) if (c.severity > worst) worst = c.severity;
   return {
@@ -66,6 +68,7 @@ export function hostJson(h: HostView, now: number): HostJson {
     })),
     labels: h.labels,
     flapping: h.flapping,
+    silencedBy,
   };
 }
 
@@ -85,7 +88,7 @@ export function eventJson(e: HostEvent): EventJson {
 /**
  * The dashboard's compact host row (one array per host, numbers instead of ISO strings):
  * `[id, state, address, lastBeatAt ms, intervalMs, uptimeSeconds, load1, load5, load15,
- * worstSeverity 0-3, checks [[id, severity 0-3, text]], labels, flapping 0|1]`.
+ * worstSeverity 0-3, checks [[id, severity 0-3, text]], labels, flapping 0|1, silence id or 0]`.
  * About a quarter of the full JSON, so 10,000 hosts load in one quick request.
  */
 export type CompactHost = [
@@ -102,6 +105,7 @@ export type CompactHost = [
   [string, number, string][],
   Record<string, string>,
   0 | 1,
+  number,
 ];
 
 export const COMPACT_FIELDS = [
@@ -118,9 +122,10 @@ export const COMPACT_FIELDS = [
   'checks',
   'labels',
   'flapping',
+  'silencedBy',
 ] as const;
 
-export function compactHost(h: HostView): CompactHost {
+export function compactHost(h: HostView, silencedBy: number | null = null): CompactHost {
   let worst = 0;
   for (const c of h.checks) if (c.severity > worst) worst = c.severity;
   return [
@@ -137,5 +142,6 @@ export function compactHost(h: HostView): CompactHost {
     h.checks.map((c) => [c.id, c.severity, c.text]),
     h.labels,
     h.flapping ? 1 : 0,
+    silencedBy ?? 0,
   ];
 }

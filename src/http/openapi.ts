@@ -82,6 +82,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             checks: { type: 'array', items: ref('Check') },
             labels: { type: 'object', additionalProperties: { type: 'string' } },
             flapping: { type: 'boolean' },
+            silencedBy: { type: ['integer', 'null'], description: 'id of the silence covering the host now' },
           },
         },
         Event: {

@@ -116,6 +116,24 @@ describe('silences', () => {
     expect(again.statusCode).toBe(404);
   });
 
+  it('marks the hosts a silence covers in the host lists', async () => {
+    const before = (await app.inject({ url: '/api/hosts' })).json();
+    expect(before[0].silencedBy).toBeNull();
+    const s = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/silences',
+        headers: AUTH,
+        payload: { host: 'web-*', for: '1h' },
+      })
+    ).json();
+    expect((await app.inject({ url: '/api/hosts' })).json()[0].silencedBy).toBe(s.id);
+    expect((await app.inject({ url: '/api/hosts/web-1' })).json().silencedBy).toBe(s.id);
+    const compact = (await app.inject({ url: '/api/ui/hosts' })).json();
+    expect(compact.fields[13]).toBe('silencedBy');
+    expect(compact.rows[0][13]).toBe(s.id);
+  });
+
   it('refuses writes without a token or with a wrong one (401 JSON)', async () => {
     const none = await app.inject({
       method: 'POST',

@@ -160,6 +160,12 @@ function retry() {
 }
 
 window.addEventListener('hashchange', route);
+// Silences changed on the silences page: the host snapshot carries who is silenced.
+window.addEventListener('thump:silences-changed', () => {
+  api('/api/ui/hosts')
+    .then((r) => setHosts(r.data))
+    .catch(() => {});
+});
 
 (async () => {
   try {

@@ -114,6 +114,7 @@ export function mountHost(root, id) {
       fact('Source', d.source),
       fact('First seen', d.firstSeenAt ? new Date(Date.parse(d.firstSeenAt)).toLocaleString() : '–'),
       fact('Labels', labelsText(d.labels) || '–'),
+      fact('Notifications', d.silencedBy ? `silenced (silence #${d.silencedBy})` : 'on'),
     );
   }
 

@@ -8,6 +8,8 @@ import { duration, labelsText, SEVERITY_ICON, STATE_ICON, STATE_RANK } from './f
 import { isLate, now, on, store } from './store.js';
 
 const ROW_H = 38;
+const BELL_SLASH =
+  '<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M8 2a4 4 0 0 0-4 4v3l-1.5 2h11L12 9V6a4 4 0 0 0-4-4zM6.5 13a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M2 2l12 12" stroke="currentColor" stroke-width="1.6"/></svg>';
 const OVERSCAN = 8;
 
 const COLUMNS = [
@@ -54,6 +56,7 @@ export const FILTERS = {
   left: { label: 'Left', test: (h) => h.state === 'left' },
   late: { label: 'Late beats', test: (h, t) => h.state === 'up' && isLate(h, t) },
   flapping: { label: 'Flapping', test: (h) => h.flapping },
+  silenced: { label: 'Silenced', test: (h) => h.silencedBy !== null },
   checks: { label: 'Hardware failing', test: (h) => h.checkStatus !== 'ok' },
 };
 
@@ -111,12 +114,15 @@ export function mountHosts(root, perf) {
   function makeRow() {
     const cells = COLUMNS.map((c) => h('div', { class: `c ${c.cls}`, role: 'cell' }));
     const badge = h('span', { class: 'badge' });
-    cells[0].append(badge);
+    const mute = h('span', { class: 'mute', hidden: true, role: 'img' });
+    // A bell with a slash, drawn (emoji fonts are not on every machine). Constant markup.
+    mute.innerHTML = BELL_SLASH;
+    cells[0].append(badge, mute);
     const link = h('a', {});
     cells[1].append(link);
     const row = h('div', { class: 'row', role: 'row' }, cells);
     body.append(row);
-    return { row, cells, badge, link, hostId: undefined };
+    return { row, cells, badge, mute, link, hostId: undefined };
   }
 
   function fillRow(r, host, t) {
@@ -124,6 +130,11 @@ export function mountHosts(root, perf) {
     const state = host.flapping ? 'flapping' : host.state;
     r.badge.className = `badge s-${state}`;
     r.badge.textContent = `${STATE_ICON[state] ?? '?'} ${state}`;
+    r.mute.hidden = host.silencedBy === null || host.silencedBy === undefined;
+    if (!r.mute.hidden) {
+      r.mute.title = `silenced (silence #${host.silencedBy}): events are recorded, not notified`;
+      r.mute.setAttribute('aria-label', 'silenced');
+    }
     r.link.textContent = host.id;
     r.link.href = `#/host/${encodeURIComponent(host.id)}`;
     r.cells[2].textContent = host.address;

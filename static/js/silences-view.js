@@ -124,6 +124,7 @@ export function mountSilences(root) {
     try {
       await api(`/api/silences/${id}`, { method: 'DELETE', auth: true });
       msg.textContent = `Silence ${id} removed.`;
+      window.dispatchEvent(new Event('thump:silences-changed'));
       load();
     } catch (err) {
       msg.textContent = err.message;
@@ -138,6 +139,7 @@ export function mountSilences(root) {
       if (comment.value.trim()) body.comment = comment.value.trim();
       const { data } = await api('/api/silences', { method: 'POST', body, auth: true });
       msg.textContent = `Silenced ${data.hostGlob} until ${clockTime(Date.parse(data.endsAt))}.`;
+      window.dispatchEvent(new Event('thump:silences-changed'));
       hostIn.value = '';
       comment.value = '';
       load();

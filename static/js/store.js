@@ -76,6 +76,7 @@ function fromCompact(r) {
     checks: r[10].map((c) => ({ id: c[0], severity: SEVERITIES[c[1]] ?? 'unknown', text: c[2] })),
     labels: r[11],
     flapping: r[12] === 1,
+    silencedBy: r[13] || null,
   };
   h._search = searchText(h);
   return h;
@@ -105,6 +106,8 @@ export function applyEvent(event, host) {
   store.events.unshift(event);
   if (store.events.length > MAX_EVENTS) store.events.length = MAX_EVENTS;
   if (host) {
+    // Stream updates do not evaluate silences; keep what the last snapshot said.
+    host.silencedBy = store.hosts.get(host.id)?.silencedBy ?? null;
     store.hosts.set(host.id, prepare(host));
     store.version++;
   }

@@ -5,6 +5,7 @@ import { HttpError } from '../http-error.js';
 import { COMPACT_FIELDS, compactHost, eventJson, hostJson } from '../json.js';
 import { intParam, many, one } from '../params.js';
 import type { AppContext } from './context.js';
+import { silenceLookup } from './silences.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -49,14 +50,20 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     const offset = intParam(q, 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
     const hosts = ctx.monitor.hosts().filter(match);
     hosts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return hosts.slice(offset, offset + limit).map((h) => hostJson(h, now));
+    const silencedBy = silenceLookup(ctx, now);
+    return hosts.slice(offset, offset + limit).map((h) => hostJson(h, now, silencedBy(h.id)));
   });
 
   // The dashboard's bulk load: every host as a compact row (see CompactHost).
   app.get('/api/ui/hosts', async (_req, reply) => {
     const now = ctx.now();
     reply.header('x-server-time', String(now));
-    return { now, fields: COMPACT_FIELDS, rows: ctx.monitor.hosts().map(compactHost) };
+    const silencedBy = silenceLookup(ctx, now);
+    return {
+      now,
+      fields: COMPACT_FIELDS,
+      rows: ctx.monitor.hosts().map((h) => compactHost(h, silencedBy(h.id))),
+    };
   });
 
   app.get('/api/hosts/:id', async (req) => {
@@ -69,7 +76,7 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     const events = eventLimit > 0 ? ctx.events.list({ limit: eventLimit, hostId: id }) : [];
     const arrivals = ctx.beatHistory(id);
     return {
-      ...hostJson(h, now),
+      ...hostJson(h, now, silenceLookup(ctx, now)(id)),
       events: events.map(eventJson),
       // Recent beat arrivals, oldest first, with the gap to the previous one and how much
       // later than the announced interval it came: what the host page charts.

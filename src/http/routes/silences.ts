@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { parseSilenceRequest, silenceState } from '../../notify/silences.js';
+import { parseSilenceRequest, SilenceMatcher, silenceState } from '../../notify/silences.js';
 import type { Silence } from '../../notify/types.js';
 import { addSilence, getSilence, listSilences, removeSilence } from '../../store/silences.js';
 import { HttpError } from '../http-error.js';
@@ -21,6 +21,23 @@ export function silenceJson(s: Silence, now: number) {
     createdAt: iso(s.createdAt),
     origin: s.origin,
   };
+}
+
+/**
+ * A per-request lookup "which silence covers this host now?" (id or null). A database
+ * without the silences tables simply has none.
+ */
+export function silenceLookup(ctx: AppContext, now: number): (hostId: string) => number | null {
+  let silences: Silence[];
+  try {
+    silences = listSilences(ctx.db, { activeOrPendingAt: now });
+  } catch (err) {
+    if (/no such table/.test((err as Error).message)) return () => null;
+    throw err;
+  }
+  if (silences.length === 0) return () => null;
+  const matcher = new SilenceMatcher(silences);
+  return (hostId) => matcher.find(hostId, now)?.id ?? null;
 }
 
 function idParam(raw: string): number {
