@@ -238,7 +238,7 @@ describe('notify pipeline end to end (thump monitor)', () => {
     const to = pages.findIndex((p) => p.title.includes('stopped flapping'));
     expect(to).toBeGreaterThan(from);
     expect(pages.slice(from + 1, to).flatMap((p) => p.events.filter((e) => e.type === 'down'))).toEqual([]);
-  });
+  }, 150_000); // up to ~18 down/up cycles of a 1.5 s timeout plus the wait for flapping to end
 
   it('refuses a config whose route names an unknown notifier: exit 2 with the key path', async () => {
     const r = await rig();
