@@ -17,13 +17,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function beat(hostId: string, seq: number): Beat {
+function beat(hostId: string, seq: number, intervalMs = 60_000): Beat {
   return {
     hostId,
     bootId: '00000000000000ab',
     seq,
     sentAt: Date.now(),
-    intervalMs: 60_000,
+    intervalMs,
     goodbye: false,
     uptimeSeconds: seq,
     load: [0, 0, 0],
@@ -103,5 +103,37 @@ describe('Monitor runtime (in process, real UDP socket and SQLite file)', () => 
     await m.stop();
     expect(loadHosts(db).find((h) => h.id === 'fl-0')?.seq).toBe(6);
     db.close();
+  });
+
+  it('reports one network event, not a down per host, when every host falls silent at once', async () => {
+    const dir = tempDir('thump-rt-');
+    cleanups.push(dir.cleanup);
+    const db = openDb(join(dir.path, 't.db'), [coreMigrations]);
+    cleanups.push(() => {
+      db.close();
+    });
+    const { m, send } = await start(db);
+    const seen: HostEvent[] = [];
+    m.subscribe((e) => seen.push(e));
+    const hosts = ['p1', 'p2', 'p3', 'p4', 'p5'];
+    let seq = 0;
+    const round = async () => {
+      seq++;
+      for (const h of hosts) await send(beat(h, seq, 1000));
+    };
+    for (let k = 0; k < 3; k++) {
+      await round();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Silence: every deadline (last beat + 3 s) passes with nothing heard from anyone.
+    await waitFor(() => m.stats().hostsByState.down === 5, 'all five marked down');
+    expect(seen.filter((e) => e.type !== 'new').map((e) => e.type)).toEqual(['network']);
+    expect(seen.find((e) => e.type === 'network')?.details.count).toBe(5);
+    // Beats return: one recovery event and no per-host up/down.
+    await round();
+    await waitFor(() => seen.some((e) => e.type === 'network-recovered'), 'network-recovered');
+    expect(m.stats().hostsByState.up).toBe(5);
+    expect(seen.filter((e) => e.type === 'down' || e.type === 'up')).toEqual([]);
+    expect(listEvents(db, { types: ['network', 'network-recovered'] })).toHaveLength(2);
   });
 });
