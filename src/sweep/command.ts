@@ -229,6 +229,11 @@ async function distributed(
   progress.stop();
   sinks.endRound(Date.now());
   process.stderr.write(`thump: ${formatSummary(tally.summary(Date.now() - t0))}\n`);
+  if (summary.duplicates > 0) {
+    process.stderr.write(
+      `thump: ${summary.duplicates} host${summary.duplicates === 1 ? ' was' : 's were'} probed again after a worker died; each is reported once\n`,
+    );
+  }
   if (!summary.complete) {
     process.stderr.write(
       `thump: stopped before every host answered; resume with --sweep-id ${summary.sweepId}\n`,
