@@ -19,6 +19,9 @@ import { lastSweepSummary, sweepRoutes } from './routes/sweeps.js';
 import { systemRoutes } from './routes/system.js';
 import type { HttpDeps } from './types.js';
 
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 /** The dashboard's files (served as-is, no build step): `<repo>/static`. */
 export const STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../static');
 
@@ -74,6 +77,12 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   ROUTES.set(app, routes);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      // The dashboard loads only its own files and talks only to this server.
+      reply.header('content-security-policy', CSP);
+      reply.header('x-frame-options', 'DENY');
+      reply.header('referrer-policy', 'no-referrer');
+    }
     return payload;
   });
   app.addHook('onReady', async () => hub.start());

@@ -44,6 +44,8 @@ describe('startHttpServer', () => {
     const html = await fetch(`${s.url}/`);
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     expect(await html.text()).toContain('<script type="module" src="/js/app.js">');
+    expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(html.headers.get('x-frame-options')).toBe('DENY');
     const js = await fetch(`${s.url}/js/app.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${s.url}/vendor/uplot/uPlot.esm.js`)).status).toBe(200);
