@@ -8,18 +8,11 @@ import { type CoreOptions, MonitorCore } from './core.js';
 import { createIngest, type RejectSummary } from './ingest.js';
 import { describeEvent, eventLevel } from './log.js';
 import { type UdpListen, UdpReceiver } from './receiver.js';
+import { SteadyClock } from './steady-clock.js';
 import type { HistogramSnapshot, HostEvent, HostView, MonitorStats, MonitorView, NewEvent } from './types.js';
 
 /** Host rows per write transaction during a flush (~10-20 ms of work between yields). */
 const FLUSH_CHUNK = 1000;
-
-/**
- * Deadlines need a clock that never steps: wall time at start-up advanced by the monotonic
- * clock, so an NTP step cannot make every host look overdue at once.
- */
-export const monotonicWallClock: Clock = {
-  now: () => Math.round(performance.timeOrigin + performance.now()),
-};
 
 export interface MonitorOptions {
   db: Db;
@@ -59,7 +52,8 @@ export class Monitor implements MonitorView {
   private flushing = false;
 
   constructor(private readonly opts: MonitorOptions) {
-    this.clock = opts.clock ?? monotonicWallClock;
+    // Deadlines need a clock that does not jump when NTP corrects the system clock.
+    this.clock = opts.clock ?? new SteadyClock();
     this.log = opts.logger;
     this.core = new MonitorCore(opts.core);
     this.ingest = createIngest(this.core, {
