@@ -111,6 +111,26 @@ describe('thump agent on loopback', () => {
     expect(lines[0]).toMatch(/no-such-host\.invalid: cannot resolve: (ENOTFOUND|EAI_AGAIN)/);
   });
 
+  it('keeps beating to the other targets when one cannot be sent to, and says so once', async () => {
+    // Loopback has no MULTICAST flag, so an IPv6 multicast send on it fails (ENETUNREACH)
+    // on every beat; the unicast target must not notice, and the log must not repeat.
+    const c = await collector();
+    const p = agent([
+      '--to', `127.0.0.1:${c.port}`,
+      '--multicast', `[ff02::4378%lo]:${c.port}`,
+      '--interval', '300ms',
+      '--secret-file', secretFile,
+    ]); // biome-ignore format: flag pairs
+    await waitFor(() => c.received.length >= 6, 'six unicast beats', 30_000);
+    expect(await p.stop('SIGTERM')).toBe(0);
+    const warnings = p
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('"level":40'));
+    expect(warnings.length).toBeLessThanOrEqual(1);
+    if (warnings.length === 1) expect(warnings[0]).toMatch(/\[ff02::4378%lo\]:\d+: send failed: /);
+  });
+
   it('sends to an IPv4 multicast group', async () => {
     const c = await collector('127.0.0.1', '239.255.43.78');
     const p = agent([
