@@ -165,7 +165,10 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
     const tryAddress = (list: string[], i: number, lastErr?: unknown): void => {
       if (settled) return;
       const address = list[i];
-      if (address === undefined) return fail(classifyError(lastErr));
+      if (address === undefined) {
+        fail(classifyError(lastErr));
+        return;
+      }
       const s = createConnection({ host: address, port: target.port });
       sock = s;
       s.once('error', (err) => {
