@@ -45,6 +45,9 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     // Beyond one megabyte nothing this API takes is legitimate.
     bodyLimit: 1_048_576,
     return503OnClosing: true,
+    // On shutdown, end every connection (keep-alive, half-read downloads) instead of
+    // waiting for clients: a monitor told to stop should stop.
+    forceCloseConnections: true,
   }) as unknown as FastifyInstance;
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();

@@ -48,7 +48,10 @@ describe('startHttpServer', () => {
     expect(html.headers.get('x-frame-options')).toBe('DENY');
     const js = await fetch(`${s.url}/js/app.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
-    expect((await fetch(`${s.url}/vendor/uplot/uPlot.esm.js`)).status).toBe(200);
+    expect(await js.text()).toContain('EventSource');
+    const uplot = await fetch(`${s.url}/vendor/uplot/uPlot.esm.js`);
+    expect(uplot.status).toBe(200);
+    await uplot.arrayBuffer();
     await s.close();
   });
 });
