@@ -71,6 +71,30 @@ describe('notify pipeline delivery', () => {
     });
   });
 
+  it('retries an endpoint that hangs past the notifier timeout', async () => {
+    const dir = tempDir('thump-pipeline-');
+    cleanups.push(dir.cleanup);
+    const hook = await startCaptureServer();
+    cleanups.push(() => hook.close());
+    let calls = 0;
+    hook.respond(() => (++calls === 1 ? 'hang' : { status: 200 }));
+    const cfg = config({
+      notifiers: [{ name: 'ops', type: 'webhook', url: `${hook.url}/hook`, timeout: '300ms' }],
+      grouping: { group_wait: '100ms' },
+      delivery: { retry_initial: '50ms', retry_max: '200ms' },
+    });
+    const world = await startWorld(dir.path, cfg);
+    cleanups.push(() => world.close());
+    world.monitor.set('slow', { state: 'down' });
+    world.record([{ type: 'down', hostId: 'slow', at: Date.now(), details: {} }]);
+    await waitFor(() => drained(world) && calls >= 2, 'delivery after a timeout');
+    expect(world.pipeline.notifiers()[0]).toMatchObject({
+      state: 'ok',
+      sent: 1,
+      failuresByReason: { timeout: 1 },
+    });
+  });
+
   it('marks the notifier failed on a permanent error instead of retrying, and tries the next batch', async () => {
     const { hook, world } = await setup();
     hook.respond({ status: 401 });
