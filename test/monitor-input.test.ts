@@ -164,6 +164,30 @@ describe('thump monitor bad input (real process on loopback)', () => {
     expect(addr['over-v4']).toMatch(/^127\.0\.0\.1:\d+$/);
   });
 
+  it('joins a multicast group and receives beats sent to it', async () => {
+    const { dir, secretFile } = setup();
+    const port = await freeUdpPort();
+    const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+    const m = await monitor({
+      dir,
+      secretFile,
+      extra: ['--udp', `0.0.0.0:${port}`, '--multicast', `${group}@127.0.0.1`],
+    });
+    const key = keyFromSecret('monitor-e2e-secret-0123456789abcdef');
+    const s = createSocket('udp4');
+    cleanups.push(() => s.close());
+    await new Promise<void>((res) => s.bind(0, '127.0.0.1', () => res()));
+    s.setMulticastInterface('127.0.0.1');
+    s.setMulticastLoopback(true);
+    await new Promise<void>((res, rej) =>
+      s.send(encodeBeat(beat('via-multicast', 1), key), port, group, (err) => (err ? rej(err) : res())),
+    );
+    await waitFor(
+      async () => (await m.hosts()).some((h) => h.id === 'via-multicast'),
+      'the multicast host listed',
+    );
+  });
+
   it.each([
     {
       name: 'a secret file that is too short',

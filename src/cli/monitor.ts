@@ -33,7 +33,11 @@ export function register(program: Command): void {
       `UDP listen address, repeatable; [::]:PORT for IPv6 (default ${DEFAULT_UDP_PORT} on all IPv4 addresses)`,
       collect,
     )
-    .option('--multicast <group>', 'join an IPv4/IPv6 multicast group, repeatable', collect)
+    .option(
+      '--multicast <group>',
+      'join a multicast group (GROUP or GROUP@LOCAL_IFACE_ADDR), repeatable',
+      collect,
+    )
     .option('--http <addr:port>', 'HTTP API listen address, or "off" (default 127.0.0.1:8080)')
     .option('--db <file>', 'SQLite database file (default ./data/thump.db)')
     .option('--secret-file <file>', 'shared secret file (or THUMP_SECRET); one secret per line')

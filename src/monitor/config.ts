@@ -20,7 +20,7 @@ export const monitorConfigShape = {
         .array(z.string())
         .min(1, 'expected at least one UDP listen address')
         .default([String(DEFAULT_UDP_PORT)]),
-      /** Multicast groups to join on the matching-family sockets (IPv4 or IPv6). */
+      /** Multicast groups to join (`GROUP` or `GROUP@LOCAL_IFACE_ADDR`) on the matching-family sockets. */
       multicast: z.array(z.string()).default([]),
       /** Socket receive buffer in bytes (the kernel may cap it at net.core.rmem_max). */
       recv_buffer_bytes: z

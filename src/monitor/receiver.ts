@@ -38,6 +38,26 @@ export function parseUdpListen(text: string, what = '--udp'): UdpListen {
   throw bad();
 }
 
+/**
+ * Parses a multicast spec: `GROUP` (joined on the default interface) or `GROUP@IFACE`, where
+ * IFACE is the local interface address to join on (`239.1.2.3@10.0.0.5`, `ff15::1@::%eth0`).
+ */
+export function parseMulticast(spec: string, what = '--multicast'): { group: string; iface?: string } {
+  const at = spec.indexOf('@');
+  const group = at < 0 ? spec.trim() : spec.slice(0, at).trim();
+  const iface = at < 0 ? undefined : spec.slice(at + 1).trim();
+  const fam = isIP(group);
+  const first = fam === 4 ? Number(group.split('.')[0]) : -1;
+  const multicast =
+    fam === 4 ? first >= 224 && first <= 239 : fam === 6 && group.toLowerCase().startsWith('ff');
+  if (!multicast || iface === '') {
+    throw new UsageError(
+      `${what}: "${spec}" is not a multicast group; use GROUP or GROUP@INTERFACE_ADDRESS, e.g. 239.255.43.78`,
+    );
+  }
+  return iface === undefined ? { group } : { group, iface };
+}
+
 /** Formats a listen address back (`0.0.0.0:43278`, `[::]:43278`). */
 export function formatListen(l: { host: string; port: number; family: 4 | 6 }): string {
   return l.family === 6 ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`;
@@ -82,16 +102,16 @@ export class UdpReceiver {
             // The kernel caps it at net.core.rmem_max; a smaller buffer still works.
           }
         }
-        for (const g of this.opts.multicast ?? []) {
-          if (isIP(g) !== l.family) continue;
+        for (const spec of this.opts.multicast ?? []) {
+          const { group, iface } = parseMulticast(spec);
+          if (isIP(group) !== l.family) continue;
           try {
-            s.addMembership(g);
+            if (iface === undefined) s.addMembership(group);
+            else s.addMembership(group, iface);
           } catch (err) {
             throw new ResourceError(
-              `cannot join multicast group ${g} on ${formatListen(l)}: ${(err as Error).message}`,
-              {
-                cause: err,
-              },
+              `cannot join multicast group ${spec} on ${formatListen(l)}: ${(err as Error).message}`,
+              { cause: err },
             );
           }
         }

@@ -8,7 +8,7 @@ import { Keyring, loadKeyring } from '../protocol/index.js';
 import { type Db, openDb } from '../store/db.js';
 import { coreMigrations } from '../store/events.js';
 import { Monitor } from './monitor.js';
-import { formatListen, parseUdpListen, type UdpListen } from './receiver.js';
+import { formatListen, parseMulticast, parseUdpListen, type UdpListen } from './receiver.js';
 
 /** A monitor with its database, notify pipeline and HTTP server, as `thump monitor` runs it. */
 export interface RunningMonitor {
@@ -54,6 +54,7 @@ export async function runMonitor(
   const m = cfg.monitor;
   const keyring = monitorKeyring(cfg, env, log);
   const listen = m.udp.map((u) => parseUdpListen(u, 'monitor.udp (--udp)'));
+  for (const g of m.multicast) parseMulticast(g, 'monitor.multicast (--multicast)');
   const httpListen =
     cfg.http.listen === 'off' ? undefined : parseListen(cfg.http.listen, 'http.listen (--http)');
   const dbPath = m.db_path;
