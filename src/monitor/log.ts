@@ -3,6 +3,37 @@ import pretty from 'pino-pretty';
 import { formatDuration } from '../util/duration.js';
 import type { HostEvent } from './types.js';
 
+/** Fields of event log lines (see Monitor.persist and the event details in core.ts). */
+const EVENT_FIELDS = [
+  'event',
+  'host',
+  'id',
+  'at',
+  'previous',
+  'afterMs',
+  'lastBeatAt',
+  'timeoutMs',
+  'noticedAt',
+  'source',
+  'address',
+  'previousBootId',
+  'bootId',
+  'uptimeSeconds',
+  'checkId',
+  'severity',
+  'severityCode',
+  'previousCode',
+  'text',
+  'count',
+  'hostIds',
+  'silentForMs',
+  'durationMs',
+  'hostsMarkedDown',
+  // start-up lines whose msg already says it
+  'udp',
+  'restoredHosts',
+];
+
 /**
  * The process logger: human lines through pino-pretty when stdout is a terminal (or
  * `format: 'pretty'`), one JSON object per line otherwise (for journald, Loki, jq).
@@ -19,7 +50,9 @@ export function createLogger(
       pretty({
         colorize: process.stdout.isTTY === true,
         sync: true,
-        ignore: 'pid,hostname',
+        // Event lines carry their data as fields for JSON consumers; on a terminal the
+        // sentence in `msg` says it all, so one event stays one line.
+        ignore: `pid,hostname,${EVENT_FIELDS.join(',')}`,
         translateTime: 'SYS:HH:MM:ss.l',
       }),
     );
