@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepResult } from '../src/sweep/types.js';
@@ -33,17 +32,22 @@ const logins = () =>
     .split('\n')
     .filter((l) => l.startsWith('Accepted publickey')).length;
 
-/** pids of sshd's per-connection children (our own sshd only). */
+/** pids of sshd's per-connection children (our own sshd only), read from /proc. */
 function connectionPids(): number[] {
-  const pid = sshd.proc.child.pid as number;
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((s) => Number(s.trim()))
-      .filter((n) => n > 0);
-  } catch {
-    return [];
+  const parent = sshd.proc.child.pid as number;
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ')'.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
   }
+  return pids;
 }
 
 describe('thump sweep --every', () => {
