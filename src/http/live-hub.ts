@@ -84,6 +84,8 @@ export class LiveHub {
    */
   add(res: ServerResponse, events: EventLog, afterId: number | undefined, beatsSince?: number): void {
     const client: Client = { res };
+    // The client may already be gone (it hung up while the request was being handled).
+    if (res.destroyed) return;
     res.write('retry: 2000\n\n');
     if (this.idle || beatsSince !== undefined) {
       const hosts = this.monitor.hosts();
