@@ -146,6 +146,15 @@ describe('probeHost against a real sshd', () => {
     if (r.status === 'error') expect(r.message).toContain('offers none of the host key types');
   });
 
+  it('accepts a known_hosts file hashed by ssh-keygen -H', async () => {
+    const kh = join(tmp.path, 'hashed_known_hosts');
+    copyFileSync(sshd.knownHostsPath, kh);
+    execFileSync('ssh-keygen', ['-H', '-f', kh], { stdio: 'pipe' });
+    expect(readFileSync(kh, 'utf8')).toMatch(/^\|1\|/);
+    const r = await probeHost(target('127.0.0.1', sshd.port), opts({ knownHostsFile: kh }));
+    expect(r.status, JSON.stringify(r)).toBe('ok');
+  });
+
   it('refuses an unknown host in strict mode and trusts it once with accept-new', async () => {
     const kh = join(tmp.path, 'tofu_known_hosts');
     const strict = await probeHost(target('127.0.0.1', sshd.port), opts({ knownHostsFile: kh }));
