@@ -49,7 +49,7 @@ export function hostJson(h: HostView, now: number, silencedBy: number | null = n
     firstSeenAt: iso(h.firstSeenAt),
     lastBeatAt: iso(h.lastBeatAt),
     stateSince: iso(h.stateSince),
-    lastBeatAgeMs: h.lastBeatAt > 0 ? Math.max(0, now - h.lastBeatAt) : null,
+    lastBeatAgeMs: h.lastBeatAt > 0 ? Math.max(0, Math.round(now - h.lastBeatAt)) : null,
     bootId: h.bootId,
     seq: h.seq,
     intervalMs: h.intervalMs,

@@ -40,6 +40,15 @@ describe('HostRegistry', () => {
     expect(r.bootId(i)).toBe('ffffffff00000000');
   });
 
+  it('shows load averages in the hundredths the wire carries, without float32 noise', () => {
+    const r = new HostRegistry(16);
+    const i = r.add('a', 'agent', 1);
+    r.load[i * 3] = 18.38;
+    r.load[i * 3 + 1] = 0.07;
+    r.load[i * 3 + 2] = 123.45;
+    expect(r.snapshot(i).load).toEqual([18.38, 0.07, 123.45]);
+  });
+
   it('grows past its initial capacity and keeps every host and count', () => {
     const r = new HostRegistry(16);
     for (let k = 0; k < 1000; k++) r.add(`h${k}`, 'agent', k);

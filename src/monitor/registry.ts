@@ -209,7 +209,8 @@ export class HostRegistry {
       intervalMs: this.intervalMs[i] as number,
       timeoutMs: this.timeoutMs[i] as number,
       uptimeSeconds: this.uptime[i] as number,
-      load: [this.load[i * 3] as number, this.load[i * 3 + 1] as number, this.load[i * 3 + 2] as number],
+      // Stored as float32; the wire carries hundredths, so round back to them for display.
+      load: [centi(this.load[i * 3]), centi(this.load[i * 3 + 1]), centi(this.load[i * 3 + 2])],
       memTotalBytes: this.memTotal[i] as number,
       memAvailableBytes: this.memAvail[i] as number,
       diskTotalBytes: this.diskTotal[i] as number,
@@ -318,4 +319,8 @@ export function parseIpv4(s: string): number {
   }
   if (dots !== 3 || digits === 0) return -1;
   return v * 256 + part;
+}
+
+function centi(v: number | undefined): number {
+  return Math.round((v ?? 0) * 100) / 100;
 }
