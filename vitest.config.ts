@@ -8,6 +8,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    // In CI also write a JSON summary; .ci/run prints its plain `N passed, N failed` line.
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]]
+      : ['default'],
   },
 });
