@@ -1,5 +1,5 @@
+import { globMatcher } from '../util/glob.js';
 import type { DependencyConfig } from './config.js';
-import { globMatcher } from './glob.js';
 
 /**
  * Host dependencies: a child names its parent (router, switch, hypervisor) with the agent

@@ -1,6 +1,6 @@
 import type { EventType, HostEvent } from '../monitor/types.js';
+import { globMatcher } from '../util/glob.js';
 import type { RouteConfig } from './config.js';
-import { globMatcher } from './glob.js';
 
 /** Where one event goes: a notifier, and how many missed intervals to wait before a `down`. */
 export interface RouteTarget {

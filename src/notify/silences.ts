@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { tryParseDuration } from '../util/duration.js';
+import { globMatcher } from '../util/glob.js';
 import { activeCronWindowStart, type CronSpec, parseCron } from './cron.js';
-import { globMatcher } from './glob.js';
 import type { Silence } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HOST_STATES, type HostState, type HostView } from '../../monitor/types.js';
-import { globMatcher } from '../glob.js';
+import { globMatcher } from '../../util/glob.js';
 import { HttpError } from '../http-error.js';
 import { COMPACT_FIELDS, compactHost, eventJson, hostJson } from '../json.js';
 import { intParam, many, one } from '../params.js';

@@ -1,8 +1,10 @@
 /**
- * Compiles a shell-style glob (`web-*`, `db-?`, `rack[12]-*`) on host ids into a matcher.
- * Only `*`, `?` and `[...]` are special; everything else matches literally.
+ * Compiles a shell-style glob on host ids (`web-*`, `db-?`, `rack[12]-*`, `[!a]*`) into a
+ * matcher. Only `*`, `?` and `[...]` are special; everything else matches literally.
+ * Shared by the notify area (routes, silences, dependencies) and the HTTP host filter.
  */
 export function globMatcher(glob: string): (text: string) => boolean {
+  if (glob === '*') return () => true;
   if (!/[*?[]/.test(glob)) return (t) => t === glob;
   let re = '^';
   for (let i = 0; i < glob.length; i++) {
@@ -23,4 +25,9 @@ export function globMatcher(glob: string): (text: string) => boolean {
   }
   const compiled = new RegExp(`${re}$`, 's');
   return (t) => compiled.test(t);
+}
+
+/** Whether `text` matches any of `globs` (an empty list matches nothing). */
+export function matchesAny(globs: readonly string[], text: string): boolean {
+  return globs.some((g) => globMatcher(g)(text));
 }
