@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { type ProbeFlags, withSweepConfig } from '../sweep/flag-config.js';
 import { createProbeOptions, type HostKeyMode, probeHost } from '../sweep/index.js';
 import {
   DEFAULT_LOCK_DURATION_MS,
@@ -10,16 +11,7 @@ import {
 } from '../sweep/queue/index.js';
 import { parseDuration } from '../util/duration.js';
 
-interface WorkerFlags {
-  config?: string;
-  redis?: string;
-  concurrency?: string;
-  identity: string[];
-  knownHosts?: string;
-  acceptNew?: boolean;
-  insecureIgnoreHostKeys?: boolean;
-  connectTimeout?: string;
-  timeout?: string;
+interface WorkerFlags extends ProbeFlags {
   name?: string;
   lockDuration: string;
   stalledInterval: string;
@@ -189,31 +181,5 @@ async function withConfig(f: WorkerFlags): Promise<WorkerFlags> {
   if (f.acceptNew && f.insecureIgnoreHostKeys) {
     throw new UsageError('--accept-new and --insecure-ignore-host-keys exclude each other');
   }
-  const { loadConfig } = await import('../config/loader.js');
-  const cfg = loadConfig({
-    ...(f.config !== undefined ? { path: f.config } : {}),
-    overrides: {
-      sweep: {
-        concurrency: f.concurrency !== undefined ? Number(f.concurrency) : undefined,
-        connect_timeout: f.connectTimeout,
-        timeout: f.timeout,
-        identity_files: f.identity.length > 0 ? f.identity : undefined,
-        known_hosts_file: f.knownHosts,
-        host_keys: f.acceptNew ? 'accept-new' : f.insecureIgnoreHostKeys ? 'insecure-ignore' : undefined,
-        redis: f.redis,
-      },
-    },
-  }).sweep;
-  const out: WorkerFlags = {
-    ...f,
-    concurrency: String(cfg.concurrency),
-    connectTimeout: `${cfg.connect_timeout}ms`,
-    timeout: `${cfg.timeout}ms`,
-    identity: cfg.identity_files,
-    acceptNew: cfg.host_keys === 'accept-new',
-    insecureIgnoreHostKeys: cfg.host_keys === 'insecure-ignore',
-  };
-  if (cfg.known_hosts_file !== undefined) out.knownHosts = cfg.known_hosts_file;
-  if (cfg.redis !== undefined) out.redis = cfg.redis;
-  return out;
+  return (await withSweepConfig(f)).flags;
 }

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { openDb } from '../store/db.js';
 import { sweepMigrations } from '../store/sweeps.js';
 import { parseDuration } from '../util/duration.js';
+import { withSweepConfig } from './flag-config.js';
 import {
   createProbeOptions,
   formatHostListErrors,
@@ -255,35 +256,11 @@ async function withConfig(f: SweepFlags): Promise<SweepFlags> {
   if (f.acceptNew && f.insecureIgnoreHostKeys) {
     throw new UsageError('--accept-new and --insecure-ignore-host-keys cannot be used together');
   }
-  const { loadConfig } = await import('../config/loader.js');
-  const cfg = loadConfig({
-    ...(f.config !== undefined ? { path: f.config } : {}),
-    overrides: {
-      sweep: {
-        concurrency: f.concurrency !== undefined ? Number(f.concurrency) : undefined,
-        connect_timeout: f.connectTimeout,
-        timeout: f.timeout,
-        identity_files: f.identity.length > 0 ? f.identity : undefined,
-        known_hosts_file: f.knownHosts,
-        host_keys: f.acceptNew ? 'accept-new' : f.insecureIgnoreHostKeys ? 'insecure-ignore' : undefined,
-        ssh_config_file: f.sshConfig,
-        db_path: f.db,
-        redis: f.redis,
-      },
-    },
-  }).sweep;
-  const out: SweepFlags = {
-    ...f,
-    concurrency: String(cfg.concurrency),
-    connectTimeout: `${cfg.connect_timeout}ms`,
-    timeout: `${cfg.timeout}ms`,
-    identity: cfg.identity_files,
-    acceptNew: cfg.host_keys === 'accept-new',
-    insecureIgnoreHostKeys: cfg.host_keys === 'insecure-ignore',
-  };
-  if (cfg.known_hosts_file !== undefined) out.knownHosts = cfg.known_hosts_file;
+  const { flags: out, cfg } = await withSweepConfig(f, {
+    ssh_config_file: f.sshConfig,
+    db_path: f.db,
+  });
   if (cfg.ssh_config_file !== undefined) out.sshConfig = cfg.ssh_config_file;
   if (cfg.db_path !== undefined) out.db = cfg.db_path;
-  if (cfg.redis !== undefined) out.redis = cfg.redis;
   return out;
 }
