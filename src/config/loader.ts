@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
+import { readErrorReason } from '../util/read-error.js';
 import { coerceLeaf, valueAt } from './coerce.js';
 import { envLayer } from './env.js';
 import { type ConfigIssue, ConfigIssuesError, type ConfigOrigin, formatPath } from './issue.js';
@@ -91,15 +92,7 @@ function readConfigFile(file: string, shown: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a folder, not a file'
-            : (code ?? (err as Error).message);
+    const why = readErrorReason(err, (err as Error).message);
     throw new ConfigIssuesError(
       [{ path: '', message: `cannot read config file: ${why}`, origin: { kind: 'file', file: shown } }],
       { cause: err },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { readErrorReason } from '../util/read-error.js';
 
 /**
  * Reads a secret from a file: trailing whitespace (the newline `echo` adds) is dropped.
@@ -12,15 +13,7 @@ export function readSecretFile(file: string, key: string, baseDir = process.cwd(
   try {
     text = readFileSync(full, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a folder, not a file'
-            : (code ?? 'unreadable');
+    const why = readErrorReason(err, 'unreadable');
     throw new ConfigError(`${key}: cannot read secret file ${full}: ${why}`, { cause: err });
   }
   const secret = text.replace(/\s+$/, '');
