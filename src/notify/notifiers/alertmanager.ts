@@ -5,7 +5,7 @@ import { SEVERITY_NAMES } from '../../protocol/types.js';
 import { systemClock } from '../../util/clock.js';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, httpUrl, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, httpUrl, notifierSchema, secretShape, usernamePasswordRule } from './define.js';
 import { iso, joinUrl, truncate } from './format.js';
 import { resolveSecret } from './secrets.js';
 
@@ -182,13 +182,7 @@ const configSchema = notifierSchema(
     { key: 'token', required: false },
     { key: 'password', required: false },
   ],
-).superRefine((v, ctx) => {
-  const hasPassword =
-    v.password !== undefined || v.password_file !== undefined || v.password_env !== undefined;
-  if ((v.username !== undefined) !== hasPassword) {
-    ctx.addIssue({ code: 'custom', path: ['username'], message: 'username and password go together' });
-  }
-});
+).superRefine(usernamePasswordRule);
 
 /**
  * `alertmanager`: thump events become Prometheus Alertmanager alerts, so its routing,

@@ -88,6 +88,21 @@ export function secretRule(key: string, required: boolean) {
   };
 }
 
+/**
+ * A refinement saying `username` and a password (`password`, `password_file` or
+ * `password_env`) are given together or not at all: basic auth needs both.
+ */
+export function usernamePasswordRule(
+  v: { username?: string; password?: string; password_file?: string; password_env?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const hasPassword =
+    v.password !== undefined || v.password_file !== undefined || v.password_env !== undefined;
+  if ((v.username !== undefined) !== hasPassword) {
+    ctx.addIssue({ code: 'custom', path: ['username'], message: 'username and password go together' });
+  }
+}
+
 /** A strict notifier config object with the secret rules applied. */
 export function notifierSchema<T extends string, Shape extends z.ZodRawShape>(
   type: T,

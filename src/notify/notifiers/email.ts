@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { NotifyError } from '../errors.js';
 import { redactor } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, notifierSchema, secretShape, usernamePasswordRule } from './define.js';
 import { bodyText, eventLine, truncate } from './format.js';
 import { resolveSecret } from './secrets.js';
 
@@ -63,13 +63,7 @@ const configSchema = notifierSchema(
     hello_name: z.string().min(1).optional(),
   },
   [{ key: 'password', required: false }],
-).superRefine((v, ctx) => {
-  const hasPassword =
-    v.password !== undefined || v.password_file !== undefined || v.password_env !== undefined;
-  if ((v.username !== undefined) !== hasPassword) {
-    ctx.addIssue({ code: 'custom', path: ['username'], message: 'username and password go together' });
-  }
-});
+).superRefine(usernamePasswordRule);
 
 /** nodemailer's error shape (https://nodemailer.com/smtp/#error-codes). */
 interface SmtpFailure {

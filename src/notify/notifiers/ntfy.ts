@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, httpUrl, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, httpUrl, notifierSchema, secretShape, usernamePasswordRule } from './define.js';
 import { bodyText, truncate } from './format.js';
 import { resolveSecret } from './secrets.js';
 
@@ -63,11 +63,7 @@ const configSchema = notifierSchema(
     { key: 'password', required: false },
   ],
 ).superRefine((v, ctx) => {
-  const hasPassword =
-    v.password !== undefined || v.password_file !== undefined || v.password_env !== undefined;
-  if ((v.username !== undefined) !== hasPassword) {
-    ctx.addIssue({ code: 'custom', path: ['username'], message: 'username and password go together' });
-  }
+  usernamePasswordRule(v, ctx);
   const hasToken = v.token !== undefined || v.token_file !== undefined || v.token_env !== undefined;
   if (hasToken && v.username !== undefined) {
     ctx.addIssue({
