@@ -1,5 +1,6 @@
 import type { HostEvent, HostView } from '../monitor/types.js';
 import { SEVERITY_NAMES, type SeverityName } from '../protocol/types.js';
+import type { ListedHost, SweepError } from './swept-hosts.js';
 
 /** ms epoch -> ISO 8601, `null` for "never" (0 or missing). */
 export function iso(ms: number | null | undefined): string | null {
@@ -36,12 +37,17 @@ export interface HostJson {
   flapping: boolean;
   /** Id of the silence covering this host now (its events are recorded, not notified), or null. */
   silencedBy: number | null;
+  /**
+   * Swept (agentless, `source: 'sweep'`) hosts only: why the last probe failed
+   * (`{ class, message }`), or null after an ok probe. Absent on agent hosts.
+   */
+  sweepError?: SweepError | null;
 }
 
-export function hostJson(h: HostView, now: number, silencedBy: number | null = null): HostJson {
+export function hostJson(h: ListedHost, now: number, silencedBy: number | null = null): HostJson {
   let worst = 0;
   for (const c of h.checks) if (c.severity > worst) worst = c.severity;
-  return {
+  const out: HostJson = {
     id: h.id,
     state: h.state,
     source: h.source,
@@ -70,6 +76,8 @@ export function hostJson(h: HostView, now: number, silencedBy: number | null = n
     flapping: h.flapping,
     silencedBy,
   };
+  if (h.sweepError !== undefined) out.sweepError = h.sweepError;
+  return out;
 }
 
 /** One event as the API and SSE stream show it. */
@@ -88,7 +96,8 @@ export function eventJson(e: HostEvent): EventJson {
 /**
  * The dashboard's compact host row (one array per host, numbers instead of ISO strings):
  * `[id, state, address, lastBeatAt ms, intervalMs, uptimeSeconds, load1, load5, load15,
- * worstSeverity 0-3, checks [[id, severity 0-3, text]], labels, flapping 0|1, silence id or 0]`.
+ * worstSeverity 0-3, checks [[id, severity 0-3, text]], labels, flapping 0|1, silence id or 0,
+ * source, sweep error (`class: message` of a swept host's failed probe, else '')]`.
  * About a quarter of the full JSON, so 10,000 hosts load in one quick request.
  */
 export type CompactHost = [
@@ -106,6 +115,8 @@ export type CompactHost = [
   Record<string, string>,
   0 | 1,
   number,
+  HostView['source'],
+  string,
 ];
 
 export const COMPACT_FIELDS = [
@@ -123,9 +134,11 @@ export const COMPACT_FIELDS = [
   'labels',
   'flapping',
   'silencedBy',
+  'source',
+  'sweepError',
 ] as const;
 
-export function compactHost(h: HostView, silencedBy: number | null = null): CompactHost {
+export function compactHost(h: ListedHost, silencedBy: number | null = null): CompactHost {
   let worst = 0;
   for (const c of h.checks) if (c.severity > worst) worst = c.severity;
   return [
@@ -143,5 +156,7 @@ export function compactHost(h: HostView, silencedBy: number | null = null): Comp
     h.labels,
     h.flapping ? 1 : 0,
     silencedBy ?? 0,
+    h.source,
+    h.sweepError ? `${h.sweepError.class}: ${h.sweepError.message}` : '',
   ];
 }

@@ -83,6 +83,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
             labels: { type: 'object', additionalProperties: { type: 'string' } },
             flapping: { type: 'boolean' },
             silencedBy: { type: ['integer', 'null'], description: 'id of the silence covering the host now' },
+            sweepError: {
+              type: ['object', 'null'],
+              description:
+                "swept hosts only (source 'sweep'): class and message of the last failed probe, null after an ok one",
+              properties: { class: { type: 'string' }, message: { type: 'string' } },
+            },
           },
         },
         Event: {

@@ -137,7 +137,10 @@ export function mountHosts(root, perf) {
     }
     r.link.textContent = host.id;
     r.link.href = `#/host/${encodeURIComponent(host.id)}`;
-    r.cells[2].textContent = host.address;
+    // Agentless hosts from a sweep say so beside the address; a failed probe's reason in the tooltip.
+    r.cells[2].textContent = host.source === 'sweep' ? `${host.address} · sweep` : host.address;
+    r.cells[2].title =
+      host.source === 'sweep' ? `source: sweep${host.sweepError ? `\n${host.sweepError}` : ''}` : '';
     fillAge(r, host, t);
     r.cells[4].textContent = host.uptimeSeconds > 0 ? duration(host.uptimeSeconds) : '–';
     r.cells[5].textContent = host.load.map((l) => l.toFixed(2)).join(' ');

@@ -52,6 +52,7 @@ export function emit(topic) {
 function searchText(h) {
   let s = `${h.id} ${h.address}`;
   for (const k in h.labels) s += ` ${k}=${h.labels[k]}`;
+  if (h.source === 'sweep') s += ' sweep';
   return s.toLowerCase();
 }
 
@@ -77,6 +78,8 @@ function fromCompact(r) {
     labels: r[11],
     flapping: r[12] === 1,
     silencedBy: r[13] || null,
+    source: r[14] ?? 'agent',
+    sweepError: r[15] || '',
   };
   h._search = searchText(h);
   return h;
@@ -149,7 +152,10 @@ export function counts() {
   return c;
 }
 
-/** An `up` host whose last beat is older than 1.5 intervals: alive, but beats are going missing. */
+/**
+ * An `up` host whose last beat is older than 1.5 intervals: alive, but beats are going missing.
+ * Swept hosts without a known interval (0) are never late.
+ */
 export function isLate(h, t) {
-  return h._beat > 0 && t - h._beat > h.intervalMs * 1.5;
+  return h._beat > 0 && h.intervalMs > 0 && t - h._beat > h.intervalMs * 1.5;
 }

@@ -4,6 +4,7 @@ import { globMatcher } from '../../util/glob.js';
 import { HttpError } from '../http-error.js';
 import { COMPACT_FIELDS, compactHost, eventJson, hostJson } from '../json.js';
 import { intParam, many, one } from '../params.js';
+import { allHosts, findHost, type ListedHost } from '../swept-hosts.js';
 import type { AppContext } from './context.js';
 import { silenceLookup } from './silences.js';
 
@@ -39,7 +40,11 @@ export function hostFilter(q: Query): (h: HostView) => boolean {
   };
 }
 
-/** Host list and detail routes. */
+/**
+ * Host list and detail routes. Lists include agentless hosts a sweep recorded into this
+ * database (`source: 'sweep'`, see swept-hosts.ts); an id known to the monitor keeps its
+ * agent row. The small `sweep_hosts` table is read once per request, never per beat.
+ */
 export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/hosts', async (req, reply) => {
     const q = req.query as Query;
@@ -48,7 +53,7 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     reply.header('x-server-time', String(now));
     const limit = intParam(q, 'limit', { min: 1, max: 1_000_000, fallback: 1_000_000 });
     const offset = intParam(q, 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
-    const hosts = ctx.monitor.hosts().filter(match);
+    const hosts = allHosts(ctx.monitor.hosts(), ctx.db).filter(match);
     hosts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const silencedBy = silenceLookup(ctx, now);
     return hosts.slice(offset, offset + limit).map((h) => hostJson(h, now, silencedBy(h.id)));
@@ -62,19 +67,19 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     return {
       now,
       fields: COMPACT_FIELDS,
-      rows: ctx.monitor.hosts().map((h) => compactHost(h, silencedBy(h.id))),
+      rows: allHosts(ctx.monitor.hosts(), ctx.db).map((h) => compactHost(h, silencedBy(h.id))),
     };
   });
 
   app.get('/api/hosts/:id', async (req) => {
     const { id } = req.params as { id: string };
-    const h = ctx.monitor.host(id);
+    const h: ListedHost | undefined = findHost(ctx.monitor.host(id), id, ctx.db);
     if (!h) throw new HttpError(404, `unknown host ${JSON.stringify(id.slice(0, 80))}`);
     const q = req.query as Query;
     const eventLimit = intParam(q, 'events', { min: 0, max: 1000, fallback: 50 });
     const now = ctx.now();
     const events = eventLimit > 0 ? ctx.events.list({ limit: eventLimit, hostId: id }) : [];
-    const arrivals = ctx.beatHistory(id);
+    const arrivals = h.source === 'sweep' ? [] : ctx.beatHistory(id);
     return {
       ...hostJson(h, now, silenceLookup(ctx, now)(id)),
       events: events.map(eventJson),
@@ -92,7 +97,7 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.get('/api/summary', async () => {
-    const hosts = ctx.monitor.hosts();
+    const hosts = allHosts(ctx.monitor.hosts(), ctx.db);
     const byState: Record<HostState | 'flapping' | 'checksFailing', number> = {
       up: 0,
       down: 0,
