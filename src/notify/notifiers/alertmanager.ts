@@ -7,7 +7,7 @@ import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
 import { defineNotifier, httpUrl, notifierSchema, secretShape, usernamePasswordRule } from './define.js';
 import { iso, joinUrl, truncate } from './format.js';
-import { resolveSecret } from './secrets.js';
+import { resolveHttpAuth } from './secrets.js';
 
 /** One alert of Alertmanager's v2 API (https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml). */
 export interface AmAlert {
@@ -192,13 +192,7 @@ export const alertmanager = defineNotifier({
   type: 'alertmanager',
   configSchema,
   create(config, ctx) {
-    const token = resolveSecret(config, 'token', ctx);
-    const password = resolveSecret(config, 'password', ctx);
-    const headers: Record<string, string> = {};
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (config.username !== undefined && password !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${config.username}:${password}`).toString('base64')}`;
-    }
+    const { headers, redact } = resolveHttpAuth(config, ctx);
     const url = joinUrl(config.url, '/api/v2/alerts');
     const clock = ctx.clock ?? systemClock;
     const opts: AlertOptions = {
@@ -206,7 +200,6 @@ export const alertmanager = defineNotifier({
       firingTtlMs: config.firing_ttl,
       ...(config.external_url ? { externalUrl: config.external_url } : {}),
     };
-    const redact = [...(token ? [token] : []), ...(password ? [password] : [])];
     return {
       name: config.name,
       type: 'alertmanager',

@@ -3,7 +3,7 @@ import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
 import { defineNotifier, httpUrl, notifierSchema, secretShape, usernamePasswordRule } from './define.js';
 import { bodyText, truncate } from './format.js';
-import { resolveSecret } from './secrets.js';
+import { resolveHttpAuth } from './secrets.js';
 
 /** ntfy priorities by name (https://docs.ntfy.sh/publish/#message-priority). */
 const PRIORITY = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 } as const;
@@ -79,13 +79,8 @@ export const ntfy = defineNotifier({
   type: 'ntfy',
   configSchema,
   create(config, ctx) {
-    const token = resolveSecret(config, 'token', ctx);
-    const password = resolveSecret(config, 'password', ctx);
-    const headers: Record<string, string> = {};
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (config.username !== undefined && password !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${config.username}:${password}`).toString('base64')}`;
-    }
+    const auth = resolveHttpAuth(config, ctx);
+    const headers = auth.headers;
     const opts = {
       topic: config.topic,
       priority: config.priority,
@@ -93,7 +88,7 @@ export const ntfy = defineNotifier({
       tags: config.tags,
       ...(config.click ? { click: config.click } : {}),
     };
-    const redact = [config.topic, ...(token ? [token] : []), ...(password ? [password] : [])];
+    const redact = [config.topic, ...auth.redact];
     return {
       name: config.name,
       type: 'ntfy',

@@ -70,3 +70,22 @@ export function requireSecretUrl(
   }
   return url;
 }
+
+/**
+ * Resolves the optional `token` and `username` + `password` secrets into an `authorization`
+ * header (`Bearer` for a token, `Basic` for username + password, which wins if both are
+ * set) and returns the secret values to redact from errors and logs.
+ */
+export function resolveHttpAuth(
+  config: { name: string; username?: string | undefined } & Record<string, unknown>,
+  ctx: NotifierContext,
+): { headers: Record<string, string>; redact: string[] } {
+  const token = resolveSecret(config, 'token', ctx);
+  const password = resolveSecret(config, 'password', ctx);
+  const headers: Record<string, string> = {};
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  if (config.username !== undefined && password !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${config.username}:${password}`).toString('base64')}`;
+  }
+  return { headers, redact: [...(token ? [token] : []), ...(password ? [password] : [])] };
+}
