@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeMonitor } from './fake-monitor.js';
 import { hostJson } from './json.js';
 import { formatStatusTable, humanDuration } from './status-table.js';
+import { sweptHostView } from './swept-hosts.js';
 
 describe('humanDuration', () => {
   it.each([
@@ -41,5 +42,32 @@ describe('formatStatusTable', () => {
     expect(lines[0]?.indexOf('HOST')).toBe(lines[1]?.indexOf('web-1'));
     expect(out).toContain('2 hosts: 1 up, 1 down');
     expect(formatStatusTable([], now)).toContain('no hosts');
+  });
+
+  it('marks swept hosts by their address and shows a failed probe class as the checks', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const swept = sweptHostView(
+      {
+        target: 'root@b.example:2222',
+        host: 'b.example',
+        state: 'down',
+        stateSince: now - 60_000,
+        runId: 'r1',
+        result: {
+          status: 'error',
+          target: 'root@b.example:2222',
+          host: 'b.example',
+          at: now - 5000,
+          durationMs: 10,
+          errorClass: 'refused',
+          message: 'connection refused',
+        },
+      },
+      'b.example',
+    );
+    const lines = formatStatusTable([hostJson(swept, now)], now).split('\n');
+    expect(lines[1]).toMatch(
+      /^down\s+b\.example\s+b\.example \(sweep\)\s+5s ago\s+-\s+0\.00 0\.00 0\.00\s+sweep:refused$/,
+    );
   });
 });

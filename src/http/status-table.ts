@@ -37,11 +37,16 @@ export function formatStatusTable(hosts: readonly HostJson[], now: number, colou
     return [
       h.flapping ? `${h.state}~` : h.state,
       h.id,
-      h.address,
+      // Agentless (swept) hosts say so; a failed probe's class stands in for the checks.
+      h.source === 'sweep' ? `${h.address} (sweep)` : h.address,
       h.lastBeatAt ? `${age} ago` : age,
       h.uptimeSeconds > 0 ? humanDuration(h.uptimeSeconds) : '-',
       h.load.map((l) => l.toFixed(2)).join(' '),
-      failing.length === 0 ? h.checkStatus : failing.map((c) => `${c.id}:${c.severity}`).join(','),
+      h.sweepError
+        ? `sweep:${h.sweepError.class}`
+        : failing.length === 0
+          ? h.checkStatus
+          : failing.map((c) => `${c.id}:${c.severity}`).join(','),
     ];
   });
   const widths = head.map((t, i) => Math.max(t.length, ...rows.map((r) => (r[i] as string).length)));
