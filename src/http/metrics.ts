@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
 import { EVENT_TYPES, type HistogramSnapshot, HOST_STATES, type MonitorView } from '../monitor/types.js';
 import type { NotifyView } from '../notify/types.js';
-import type { RejectReason } from '../protocol/types.js';
+import { REJECT_REASONS, type RejectReason } from '../protocol/types.js';
 
 interface Sample {
   labels?: Record<string, string | number>;
@@ -10,18 +10,8 @@ interface Sample {
 }
 
 /** Rejection reasons always exported (at 0 until seen) so dashboards and alerts find them. */
-const REJECT_REASONS: readonly (RejectReason | 'rate-limited')[] = [
-  'too-short',
-  'too-long',
-  'bad-magic',
-  'bad-version',
-  'unknown-key',
-  'bad-mac',
-  'malformed',
-  'stale',
-  'future',
-  'replay',
-  'legacy-disabled',
+const EXPORTED_REJECT_REASONS: readonly (RejectReason | 'rate-limited')[] = [
+  ...REJECT_REASONS,
   'rate-limited',
 ];
 
@@ -102,7 +92,7 @@ export function buildMetricsRegistry(
   ]);
   add('thump_packets_rejected_total', 'Datagrams dropped, by reason.', 'counter', () => {
     const r = monitor.stats().rejected as Record<string, number | undefined>;
-    const reasons = new Set<string>([...REJECT_REASONS, ...Object.keys(r)]);
+    const reasons = new Set<string>([...EXPORTED_REJECT_REASONS, ...Object.keys(r)]);
     return [...reasons].map((reason) => ({ labels: { reason }, value: r[reason] ?? 0 }));
   });
   add('thump_events_total', 'Events recorded, by type.', 'counter', () => {

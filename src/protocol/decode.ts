@@ -1,5 +1,12 @@
 import type { Keyring, PreparedKey } from './keyring.js';
-import type { Beat, CheckResult, DecodeResult, RejectReason, Severity } from './types.js';
+import {
+  type Beat,
+  type CheckResult,
+  type DecodeResult,
+  REJECT_REASONS,
+  type RejectReason,
+  type Severity,
+} from './types.js';
 import * as W from './wire.js';
 
 /**
@@ -35,19 +42,7 @@ function bootIdHex(b: Buffer, o: number): string {
 type Reject = Extract<DecodeResult, { ok: false }>;
 // One frozen object per reason: rejecting a datagram allocates nothing.
 const REJECT = {} as Record<RejectReason, Reject>;
-for (const r of [
-  'too-short',
-  'too-long',
-  'bad-magic',
-  'bad-version',
-  'unknown-key',
-  'bad-mac',
-  'malformed',
-  'stale',
-  'future',
-  'replay',
-  'legacy-disabled',
-] as const) {
+for (const r of REJECT_REASONS) {
   REJECT[r] = Object.freeze({ ok: false, reason: r });
 }
 function malformed(detail: string): Reject {

@@ -52,19 +52,26 @@ export interface Key {
   secret: Buffer;
 }
 
+/**
+ * Every reason a datagram can be dropped for, in a stable order: the decoder keeps one
+ * frozen rejection per reason and /metrics exports each counter even at 0.
+ */
+export const REJECT_REASONS = [
+  'too-short',
+  'too-long',
+  'bad-magic',
+  'bad-version',
+  'unknown-key',
+  'bad-mac',
+  'malformed',
+  'stale',
+  'future',
+  'replay',
+  'legacy-disabled',
+] as const;
+
 /** Why a datagram was dropped. Each reason has its own counter. */
-export type RejectReason =
-  | 'too-short'
-  | 'too-long'
-  | 'bad-magic'
-  | 'bad-version'
-  | 'unknown-key'
-  | 'bad-mac'
-  | 'malformed'
-  | 'stale'
-  | 'future'
-  | 'replay'
-  | 'legacy-disabled';
+export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export type DecodeResult =
   | { ok: true; beat: Beat; keyId: number }
