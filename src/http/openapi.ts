@@ -3,6 +3,8 @@
  * routes (a test checks that every route is described and every description has a route).
  */
 
+import { EVENT_TYPES } from '../monitor/types.js';
+
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -97,18 +99,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           properties: {
             id: { type: 'integer' },
             type: {
-              enum: [
-                'new',
-                'up',
-                'down',
-                'left',
-                'restarted',
-                'check',
-                'flapping',
-                'flapping-stopped',
-                'network',
-                'network-recovered',
-              ],
+              enum: [...EVENT_TYPES],
             },
             hostId: { type: 'string', description: 'empty for fleet-wide events' },
             at: iso,
