@@ -53,6 +53,7 @@ describe('formatStatusTable', () => {
         state: 'down',
         stateSince: now - 60_000,
         runId: 'r1',
+        everyMs: null,
         result: {
           status: 'error',
           target: 'root@b.example:2222',

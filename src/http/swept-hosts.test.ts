@@ -142,4 +142,24 @@ describe('swept hosts beside agent hosts', () => {
     const ids = (await hosts('?state=down')).map((h: { id: string }) => h.id);
     expect(ids).toEqual(['bravo.example', 'root@bravo.example:2222']);
   });
+
+  it('gives a swept host the --every interval of the sweep that probed it', async () => {
+    const db = openDb(':memory:', [sweepMigrations]);
+    new SweepRecorder(db, { id: 'rep', startedAt: T0, total: 1, mode: 'local', everyMs: 60_000 }).write({
+      status: 'ok',
+      target: 'delta.example',
+      host: 'delta.example',
+      at: T0 + 50,
+      durationMs: 40,
+      uptimeSeconds: 60,
+      bootedAt: new Date(T0 - 60_000).toISOString(),
+      load1: 0,
+      load5: 0,
+      load15: 0,
+    });
+    const other = buildHttpApp({ monitor: new FakeMonitor(), db, listen: { host: '127.0.0.1', port: 0 } });
+    const [delta] = (await other.inject({ url: '/api/hosts' })).json();
+    expect(delta).toMatchObject({ id: 'delta.example', source: 'sweep', intervalMs: 60_000 });
+    await other.close();
+  });
 });

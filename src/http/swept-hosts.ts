@@ -21,8 +21,8 @@ export type ListedHost = HostView & { sweepError?: SweepError | null };
 /**
  * One swept host as a host view: `up` when its last result was ok, `down` otherwise;
  * address = the probed host name, lastBeatAt = when the last result came back, uptime and
- * load from that result (0 after a failure), `intervalMs` = 0 (the store does not record the
- * sweep interval).
+ * load from that result (0 after a failure), `intervalMs` = the `--every` interval of the
+ * sweep that wrote it (0 for a one-off sweep).
  */
 export function sweptHostView(s: SweepHostState, id: string): ListedHost {
   const r = s.result;
@@ -37,7 +37,7 @@ export function sweptHostView(s: SweepHostState, id: string): ListedHost {
     stateSince: s.stateSince,
     bootId: '',
     seq: 0,
-    intervalMs: 0,
+    intervalMs: s.everyMs ?? 0,
     timeoutMs: 0,
     uptimeSeconds: ok ? r.uptimeSeconds : 0,
     load: ok ? [r.load1, r.load5, r.load15] : [0, 0, 0],

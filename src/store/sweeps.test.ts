@@ -71,4 +71,27 @@ describe('sweep store', () => {
     new SweepRecorder(db, { id: 'old', startedAt: 1000, total: 1, mode: 'local' }).write(ok('a', 1100));
     expect(latestSweepResults(db)[0]).toMatchObject({ state: 'down', runId: 'new' });
   });
+
+  it('keeps the --every interval of a run and hands it to each host it last probed', () => {
+    const db = openDb(':memory:', [sweepMigrations]);
+    const r = new SweepRecorder(db, { id: 'rep', startedAt: 1000, total: 1, mode: 'local', everyMs: 60_000 });
+    r.write(ok('a', 1100));
+    new SweepRecorder(db, { id: 'once', startedAt: 2000, total: 1, mode: 'local' }).write(bad('b', 2100));
+    expect(getSweep(db, 'rep')?.everyMs).toBe(60_000);
+    expect(getSweep(db, 'once')).not.toHaveProperty('everyMs');
+    expect(latestSweepResults(db).map((h) => [h.target, h.everyMs])).toEqual([
+      ['a', 60_000],
+      ['b', null],
+    ]);
+  });
+
+  it('reads hosts from a database still at schema version 1 (no interval column)', () => {
+    const first = sweepMigrations.steps[0] as (typeof sweepMigrations.steps)[number];
+    const db = openDb(':memory:', [{ domain: 'sweeps', steps: [first] }]);
+    db.prepare(
+      `INSERT INTO sweep_hosts (target, host, state, state_since, run_id, status, at, duration_ms)
+       VALUES ('a', 'a', 'up', 1100, 'run1', 'ok', 1100, 12)`,
+    ).run();
+    expect(latestSweepResults(db).map((h) => [h.target, h.state, h.everyMs])).toEqual([['a', 'up', null]]);
+  });
 });

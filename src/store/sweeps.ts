@@ -61,6 +61,10 @@ export const sweepMigrations: Migrations = {
         );
       `);
     },
+    // The repeat interval of `--every` sweeps: swept hosts listed beside agent hosts show it.
+    (db) => {
+      db.exec('ALTER TABLE sweep_runs ADD COLUMN every_ms INTEGER');
+    },
   ],
 };
 
@@ -88,6 +92,8 @@ export interface SweepHostState {
   /** When the host last changed between up and down (first sweep counts as a change). */
   stateSince: number;
   runId: string;
+  /** Repeat interval of the run that produced `result` (`--every`), or null when one-off/unknown. */
+  everyMs: number | null;
   result: SweepResult;
 }
 
@@ -156,12 +162,13 @@ export class SweepRecorder {
 
   constructor(
     private readonly db: Db,
-    readonly run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode'>,
+    readonly run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode' | 'everyMs'>,
   ) {
     db.prepare(
-      `INSERT INTO sweep_runs (id, started_at, finished_at, total, ok, failed, mode) VALUES (?, ?, NULL, ?, 0, 0, ?)
+      `INSERT INTO sweep_runs (id, started_at, finished_at, total, ok, failed, mode, every_ms)
+       VALUES (?, ?, NULL, ?, 0, 0, ?, ?)
        ON CONFLICT(id) DO UPDATE SET total = excluded.total`,
-    ).run(run.id, run.startedAt, run.total, run.mode);
+    ).run(run.id, run.startedAt, run.total, run.mode, run.everyMs ?? null);
     this.insert = db.prepare(
       `INSERT OR REPLACE INTO sweep_results (run_id, ${COLS}) VALUES (@run_id, ${VALS})`,
     );
@@ -209,10 +216,12 @@ interface RunRow {
   ok: number;
   failed: number;
   mode: string;
+  /** Absent in a database still at schema version 1. */
+  every_ms?: number | null;
 }
 
 function runFromRow(r: RunRow): SweepRun {
-  return {
+  const run: SweepRun = {
     id: r.id,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
@@ -221,6 +230,8 @@ function runFromRow(r: RunRow): SweepRun {
     failed: r.failed,
     mode: r.mode === 'redis' ? 'redis' : 'local',
   };
+  if (r.every_ms !== undefined && r.every_ms !== null) run.everyMs = r.every_ms;
+  return run;
 }
 
 /** Runs, newest first (`limit` default 100). */
@@ -247,17 +258,28 @@ export function sweepResults(db: Db, id: string): SweepResult[] {
 
 /** Each agentless host's latest result and up/down state, in target order. */
 export function latestSweepResults(db: Db): SweepHostState[] {
-  return db
-    .prepare<[], ResultRow & { state: string; state_since: number; run_id: string }>(
-      `SELECT ${COLS}, state, state_since, run_id FROM sweep_hosts ORDER BY target`,
-    )
-    .all()
-    .map((row) => ({
-      target: row.target,
-      host: row.host,
-      state: row.state === 'up' ? 'up' : 'down',
-      stateSince: row.state_since,
-      runId: row.run_id,
-      result: fromRow(row),
-    }));
+  type Row = ResultRow & { state: string; state_since: number; run_id: string; every_ms: number | null };
+  const query = (everyMs: string) =>
+    db
+      .prepare<[], Row>(
+        `SELECT ${COLS}, state, state_since, run_id, ${everyMs} AS every_ms FROM sweep_hosts ORDER BY target`,
+      )
+      .all();
+  let rows: Row[];
+  try {
+    rows = query('(SELECT every_ms FROM sweep_runs WHERE sweep_runs.id = sweep_hosts.run_id)');
+  } catch (err) {
+    // A reader (the monitor) may see a database a sweep left at schema version 1.
+    if (!/no such column/.test((err as Error).message)) throw err;
+    rows = query('NULL');
+  }
+  return rows.map((row) => ({
+    target: row.target,
+    host: row.host,
+    state: row.state === 'up' ? 'up' : 'down',
+    stateSince: row.state_since,
+    runId: row.run_id,
+    everyMs: row.every_ms,
+    result: fromRow(row),
+  }));
 }

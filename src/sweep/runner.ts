@@ -43,7 +43,13 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<SweepSummary>
     for (let round = 0; ; round++) {
       const startedAt = clock.now();
       const runId = newRunId(startedAt);
-      o.sinks.beginRound({ id: runId, startedAt, total: o.targets.length, mode: 'local' });
+      o.sinks.beginRound({
+        id: runId,
+        startedAt,
+        total: o.targets.length,
+        mode: 'local',
+        ...(o.everyMs !== undefined ? { everyMs: o.everyMs } : {}),
+      });
       o.onRoundStart?.(round, o.targets.length);
       const schedule: Parameters<typeof runSchedule>[1] = {
         concurrency: o.concurrency,

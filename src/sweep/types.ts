@@ -69,4 +69,6 @@ export interface SweepRun {
   failed: number;
   /** `local` or `redis` (distributed). */
   mode: 'local' | 'redis';
+  /** Repeat interval of a `--every` sweep, ms; absent for a one-off run. */
+  everyMs?: number;
 }

@@ -35,7 +35,7 @@ export interface SinkOptions {
 /** The sinks of a sweep, with per-round bookkeeping for the database. */
 export interface SweepSinks extends SweepSink {
   /** A new round (run) starts: the db gets a run row. */
-  beginRound(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode'>): void;
+  beginRound(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode' | 'everyMs'>): void;
   /** The round ended at `at`. */
   endRound(at: number): void;
 }
@@ -95,7 +95,7 @@ class TextSink implements SweepSink {
 class DbSink implements SweepSink {
   private recorder: SweepRecorder | undefined;
   constructor(private readonly db: Db) {}
-  begin(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode'>): void {
+  begin(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode' | 'everyMs'>): void {
     this.recorder = new SweepRecorder(this.db, run);
   }
   write(r: SweepResult): void {
