@@ -39,7 +39,8 @@ let page: Page;
 let beating: NodeJS.Timeout | undefined;
 
 beforeAll(async () => {
-  fleet = await startFakeFleet(N);
+  // Agent hosts only, so every count below is exactly N (swept hosts have their own tests).
+  fleet = await startFakeFleet(N, { sweep: false });
   beating = setInterval(() => fleet.beat(), 1000);
   chrome = await launchChromium();
   page = await chrome.context.newPage();

@@ -41,7 +41,8 @@ describe('watchdog (dead man switch)', () => {
     });
     w.start();
     closers.push(() => w.stop());
-    await waitFor(() => hc.requests.length >= 3, 'three pings');
+    // The listener sees a request before the watchdog has read its reply: wait for both.
+    await waitFor(() => hc.requests.length >= 3 && w.stats.ok >= 3, 'three answered pings');
     expect(hc.requests.every((r) => r.method === 'GET' && r.url === '/ping/secret-uuid-1234')).toBe(true);
     expect(w.stats.ok).toBeGreaterThanOrEqual(3);
   });

@@ -21,7 +21,11 @@ export interface FakeFleet {
 const ROLES = ['web', 'db', 'cache', 'queue', 'batch'];
 const DCS = ['fra1', 'ams2', 'lon1'];
 
-export async function startFakeFleet(n: number, opts: { token?: string } = {}): Promise<FakeFleet> {
+export async function startFakeFleet(
+  n: number,
+  /** `sweep: false` leaves out the small agentless sweep run (exact host counts at scale). */
+  opts: { token?: string; sweep?: boolean } = {},
+): Promise<FakeFleet> {
   const monitor = new FakeMonitor();
   const now = Date.now();
   for (let i = 0; i < n; i++) {
@@ -69,38 +73,40 @@ export async function startFakeFleet(n: number, opts: { token?: string } = {}): 
   });
   // Silences and sweep tables (with one small sweep run) so every page has something to show.
   const db = openDb(':memory:', [silenceMigrations, sweepMigrations]);
-  const rec = new SweepRecorder(db, { id: 'sweep-demo', startedAt: now - 60_000, total: 3, mode: 'local' });
-  rec.write({
-    status: 'ok',
-    target: 'legacy-1',
-    host: 'legacy-1',
-    at: now - 59_000,
-    durationMs: 180,
-    uptimeSeconds: 864_000,
-    bootedAt: new Date(now - 864_000_000).toISOString(),
-    load1: 0.3,
-    load5: 0.2,
-    load15: 0.1,
-  });
-  rec.write({
-    status: 'error',
-    target: 'admin@legacy-2:2222',
-    host: 'legacy-2',
-    at: now - 55_000,
-    durationMs: 5000,
-    errorClass: 'timeout',
-    message: 'no answer within 5s',
-  });
-  rec.write({
-    status: 'error',
-    target: 'legacy-3',
-    host: 'legacy-3',
-    at: now - 58_000,
-    durationMs: 12,
-    errorClass: 'auth',
-    message: 'all configured authentication methods failed',
-  });
-  rec.finish(now - 55_000);
+  if (opts.sweep ?? true) {
+    const rec = new SweepRecorder(db, { id: 'sweep-demo', startedAt: now - 60_000, total: 3, mode: 'local' });
+    rec.write({
+      status: 'ok',
+      target: 'legacy-1',
+      host: 'legacy-1',
+      at: now - 59_000,
+      durationMs: 180,
+      uptimeSeconds: 864_000,
+      bootedAt: new Date(now - 864_000_000).toISOString(),
+      load1: 0.3,
+      load5: 0.2,
+      load15: 0.1,
+    });
+    rec.write({
+      status: 'error',
+      target: 'admin@legacy-2:2222',
+      host: 'legacy-2',
+      at: now - 55_000,
+      durationMs: 5000,
+      errorClass: 'timeout',
+      message: 'no answer within 5s',
+    });
+    rec.write({
+      status: 'error',
+      target: 'legacy-3',
+      host: 'legacy-3',
+      at: now - 58_000,
+      durationMs: 12,
+      errorClass: 'auth',
+      message: 'all configured authentication methods failed',
+    });
+    rec.finish(now - 55_000);
+  }
   const server = await startHttpServer({
     monitor,
     db,
