@@ -96,6 +96,11 @@ describe('parseDuration', () => {
     expect(parseDuration('5s', '--interval')).toBe(5_000);
   });
 
+  it('rejects a duration too large to represent instead of returning Infinity', () => {
+    expect(() => parseDuration(`${'9'.repeat(400)}s`, '--interval')).toThrow(/--interval/);
+    expect(tryParseDuration('9'.repeat(400))).toBeUndefined();
+  });
+
   it('throws a UsageError naming the flag and giving examples', () => {
     let err: unknown;
     try {

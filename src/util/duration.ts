@@ -19,7 +19,7 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
 export function tryParseDuration(text: string): number | undefined {
   const s = text.trim();
   if (s === '') return undefined;
-  if (/^\d+(?:\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  if (/^\d+(?:\.\d+)?$/.test(s)) return finite(Math.round(Number(s) * 1000));
   let total = 0;
   PART.lastIndex = 0;
   while (PART.lastIndex < s.length) {
@@ -28,7 +28,12 @@ export function tryParseDuration(text: string): number | undefined {
     if (!m || m.index !== start) return undefined;
     total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
   }
-  return Math.round(total);
+  return finite(Math.round(total));
+}
+
+/** A duration too large to represent (hundreds of digits) is no duration at all. */
+function finite(ms: number): number | undefined {
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** Like {@link tryParseDuration} but throws a {@link UsageError} naming `what`. */
