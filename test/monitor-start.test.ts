@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,6 +85,34 @@ describe('thump start (the main job on the embedded default)', () => {
     );
     expect(again.stdout()).not.toContain('first run');
     expect(logLines(again.stdout()).some((l) => l.event === 'new')).toBe(false);
+  });
+
+  it('takes its local agent down with it when it is killed with SIGKILL (no orphan agent)', async () => {
+    const dir = tempDir('thump-start-');
+    cleanups.push(dir.cleanup);
+    const data = join(dir.path, 'data');
+    const http = await freeTcpPort();
+    const udp = await freeUdpPort();
+    const p = spawnThump(
+      ['start', '--data-dir', data, '--http', `127.0.0.1:${http}`, '--udp', `127.0.0.1:${udp}`],
+      { THUMP_CONFIG: '', THUMP_SECRET: '' },
+    );
+    procs.push(p);
+    // The agent's command line names the secret inside this test's own data folder.
+    const agentPids = () =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((pid) => {
+          try {
+            const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+            return cmd.includes('\0agent\0') && cmd.includes(data);
+          } catch {
+            return false; // the process ended while we looked
+          }
+        });
+    await waitFor(() => agentPids().length === 1, 'the local agent to start', 45_000);
+    expect(await p.stop('SIGKILL')).toBe('SIGKILL');
+    await waitFor(() => agentPids().length === 0, 'the orphaned local agent to stop', 15_000);
   });
 
   it('prints the effective monitor configuration with --print-config', async () => {

@@ -155,6 +155,16 @@ export function register(program: Command): void {
         };
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
+        // Started by `thump start` with an IPC channel: when that parent dies, even by
+        // SIGKILL, the channel closes and this local agent says goodbye instead of beating on
+        // as an orphan.
+        if (process.send !== undefined) {
+          const lost = () => {
+            if (!stopping) onSignal('SIGHUP');
+          };
+          if (process.connected) process.once('disconnect', lost);
+          else lost(); // the parent died while we were starting
+        }
       });
       log.info('agent stopped');
       // Anything still pending (a name lookup, an abandoned check) must not delay the exit.

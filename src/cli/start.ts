@@ -66,7 +66,8 @@ class LocalAgent {
     if (this.stopping) return;
     const startedAt = Date.now();
     const child = spawn(process.execPath, [process.argv[1] as string, 'agent', ...this.args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      // The IPC channel is the agent's lifeline: it stops when this process dies (see cli/agent.ts).
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;
     let err = '';
