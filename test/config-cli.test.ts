@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnThump, tempDir } from './support/proc.js';
+import { runThump, tempDir } from './support/proc.js';
 
 const dir = tempDir('thump-config-cli-');
 afterAll(() => dir.cleanup());
@@ -14,12 +14,7 @@ function file(name: string, text: string): string {
 
 /** Runs the built CLI to completion (bounded) and returns its exit code and output. */
 async function thump(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const proc = spawnThump(args, env);
-  proc.child.stdin?.end();
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 30_000);
-  const code = await proc.exited;
-  clearTimeout(timer);
-  return { code, stdout: proc.stdout(), stderr: proc.stderr() };
+  return runThump(args, env);
 }
 
 const VALID = `# a small but real thump.yaml

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnThump, tempDir } from './support/proc.js';
+import { runThump, tempDir } from './support/proc.js';
 
 /**
  * The config contract seen through the commands that read thump.yaml: a broken file stops
@@ -18,12 +18,7 @@ function file(name: string, text: string): string {
 }
 
 async function thump(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const proc = spawnThump(args, env);
-  proc.child.stdin?.end();
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 30_000);
-  const code = await proc.exited;
-  clearTimeout(timer);
-  return { code, stdout: proc.stdout(), stderr: proc.stderr() };
+  return runThump(args, env);
 }
 
 const BROKEN = 'grouping:\n  group_wait: soon\nmonitor:\n  udpp: ["9"]\n';

@@ -13,6 +13,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
 });
 
+/** No config file or secret from the environment: the test's own data folder only. */
+const START_ENV = { THUMP_CONFIG: '', THUMP_SECRET: '' };
+
+function startArgs(data: string, http: number, udp: number, extra: string[] = []): string[] {
+  return ['start', '--data-dir', data, '--http', `127.0.0.1:${http}`, '--udp', `127.0.0.1:${udp}`, ...extra];
+}
+
 describe('thump start (the main job on the embedded default)', () => {
   it('generates a 0600 secret, prints the agent command and shows this machine up via its local agent', async () => {
     const dir = tempDir('thump-start-');
@@ -20,22 +27,7 @@ describe('thump start (the main job on the embedded default)', () => {
     const data = join(dir.path, 'data');
     const http = await freeTcpPort();
     const udp = await freeUdpPort();
-    const p = spawnThump(
-      [
-        'start',
-        '--data-dir',
-        data,
-        '--http',
-        `127.0.0.1:${http}`,
-        '--udp',
-        `127.0.0.1:${udp}`,
-        '--interval',
-        '1s',
-        '--log-format',
-        'json',
-      ],
-      { THUMP_CONFIG: '', THUMP_SECRET: '' },
-    );
+    const p = spawnThump(startArgs(data, http, udp, ['--interval', '1s', '--log-format', 'json']), START_ENV);
     procs.push(p);
     const secret = join(data, 'secret');
     await waitFor(() => p.stdout().includes('thump agent --to'), 'the start banner', 45_000);
@@ -62,20 +54,8 @@ describe('thump start (the main job on the embedded default)', () => {
 
     // Second run: same secret, the host is known (no `new`).
     const again = spawnThump(
-      [
-        'start',
-        '--data-dir',
-        data,
-        '--http',
-        `127.0.0.1:${http}`,
-        '--udp',
-        `127.0.0.1:${udp}`,
-        '--interval',
-        '1s',
-        '--log-format',
-        'json',
-      ],
-      { THUMP_CONFIG: '', THUMP_SECRET: '' },
+      startArgs(data, http, udp, ['--interval', '1s', '--log-format', 'json']),
+      START_ENV,
     );
     procs.push(again);
     await waitFor(
@@ -93,10 +73,7 @@ describe('thump start (the main job on the embedded default)', () => {
     const data = join(dir.path, 'data');
     const http = await freeTcpPort();
     const udp = await freeUdpPort();
-    const p = spawnThump(
-      ['start', '--data-dir', data, '--http', `127.0.0.1:${http}`, '--udp', `127.0.0.1:${udp}`],
-      { THUMP_CONFIG: '', THUMP_SECRET: '' },
-    );
+    const p = spawnThump(startArgs(data, http, udp), START_ENV);
     procs.push(p);
     // The agent's command line names the secret inside this test's own data folder.
     const agentPids = () =>

@@ -111,3 +111,17 @@ export function spawnProc(cmd: string, args: string[], env: NodeJS.ProcessEnv = 
 export function spawnThump(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   return spawnProc(process.execPath, [THUMP_BIN, ...args], env);
 }
+
+/** Runs the built CLI to completion (stdin closed; SIGKILLed after `timeoutMs`). */
+export async function runThump(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const proc = spawnThump(args, env);
+  proc.child.stdin?.end();
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
+  const code = await proc.exited;
+  clearTimeout(timer);
+  return { code, stdout: proc.stdout(), stderr: proc.stderr() };
+}
