@@ -149,6 +149,43 @@ describe('formatDuration', () => {
     );
   });
 
+  it.each([
+    [999.4, '999ms'],
+    [999.5, '1s'],
+    [999.6, '1s'],
+    [-999.6, '-1s'],
+    [0.4, '0ms'],
+    [-0.4, '0ms'],
+    [-0, '0ms'],
+    [-0.5, '-1ms'],
+    [59_960, '59s'],
+    [59_999.4, '59s'],
+    [59_999.6, '1m'],
+    [3_599_900, '59m59s'],
+    [3_599_999.6, '1h'],
+    [86_399_999.6, '1d'],
+    [-86_399_999.6, '-1d'],
+  ])('writes %d ms as %s (whole ms first, then truncated to the unit shown)', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('writes a fractional duration like the nearest whole millisecond', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 100 * 86_400_000, noNaN: true }), (ms) => {
+        expect(formatDuration(ms)).toBe(formatDuration(Math.round(ms)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never writes a negative zero', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -0.4999, max: 0, noNaN: true }), (ms) => {
+        expect(formatDuration(ms)).toBe('0ms');
+      }),
+    );
+  });
+
   it('puts a minus sign in front of negative durations', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1000, max: 1e10 }), (ms) => {

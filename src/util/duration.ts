@@ -47,12 +47,16 @@ export function parseDuration(text: string, what: string): number {
   return ms;
 }
 
-/** Formats milliseconds compactly for people: `950ms`, `12s`, `5m3s`, `2h5m`, `3d4h`. */
+/**
+ * Formats milliseconds compactly for people: `950ms`, `12s`, `5m3s`, `2h5m`, `3d4h`.
+ * The value is first rounded to a whole millisecond (so 999.6 is `1s`, not `1000ms`, and
+ * -0.4 is `0ms`, not `-0ms`), then truncated to the smallest unit shown.
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
-  const neg = ms < 0 ? '-' : '';
-  let v = Math.abs(ms);
-  if (v < 1000) return `${neg}${Math.round(v)}ms`;
+  let v = Math.round(Math.abs(ms));
+  const neg = ms < 0 && v > 0 ? '-' : '';
+  if (v < 1000) return `${neg}${v}ms`;
   v = Math.floor(v / 1000);
   const d = Math.floor(v / 86400);
   const h = Math.floor((v % 86400) / 3600);
