@@ -1,9 +1,22 @@
 import { z } from 'zod';
 import { duration } from '../config/zod.js';
+import { UsageError } from '../errors.js';
 import { checksConfigSchema } from './checks/registry.js';
+import { parseHostPort } from './destinations.js';
 
 /** The classic PyHeartBeat port, thump's default. */
 export const DEFAULT_AGENT_PORT = 43278;
+
+/** A `HOST[:PORT]` target as {@link parseHostPort} reads it when the agent starts. */
+const target = z.string().superRefine((text, ctx) => {
+  try {
+    parseHostPort(text, DEFAULT_AGENT_PORT, 'agent.to');
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    // The report puts the key path (with the item's index) in front; drop the parser's "agent.to: ".
+    ctx.addIssue({ code: 'custom', message: err.message.replace(/^agent\.to: /, '') });
+  }
+});
 
 /**
  * Top-level thump.yaml keys owned by src/agent/: the `agent:` section and the top-level
@@ -15,7 +28,7 @@ export const agentConfigShape = {
       /** Host identity on the wire; default: the machine's hostname. */
       id: z.string().min(1).optional(),
       /** Monitors to send to: `HOST`, `HOST:PORT`, `[V6]:PORT`. Names are re-resolved. */
-      to: z.array(z.string()).default([]),
+      to: z.array(target).default([]),
       /** IPv4 broadcast: `true` for 255.255.255.255, or a subnet broadcast address. */
       broadcast: z.union([z.boolean(), z.string()]).default(false),
       /** Multicast groups (IPv4 224.0.0.0/4 or IPv6 ff00::/8, `GROUP` or `GROUP:PORT`). */

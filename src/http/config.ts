@@ -1,5 +1,19 @@
 import { z } from 'zod';
 import { duration } from '../config/zod.js';
+import { UsageError } from '../errors.js';
+import { parseListen } from './listen.js';
+
+/** `off`, or an address {@link parseListen} reads: the server's own parser is the check. */
+const listenAddress = z.string().superRefine((text, ctx) => {
+  if (text === 'off') return;
+  try {
+    parseListen(text, 'http.listen');
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    // The report puts the key path in front; drop the parser's own "http.listen: ".
+    ctx.addIssue({ code: 'custom', message: err.message.replace(/^http\.listen: /, '') });
+  }
+});
 
 /**
  * The `http:` section of thump.yaml (owned by src/http/). The API binds to loopback by
@@ -10,7 +24,7 @@ export const httpConfigShape = {
   http: z
     .strictObject({
       /** `ADDR:PORT` (`[::1]:8080` for IPv6); `off` disables the HTTP server. */
-      listen: z.string().default('127.0.0.1:8080'),
+      listen: listenAddress.default('127.0.0.1:8080'),
       /** Bearer token for write endpoints. Prefer `token_file`. */
       token: z.string().min(16, 'expected a token of at least 16 characters').optional(),
       /** File holding the token (first line); relative to the config file's folder. */
