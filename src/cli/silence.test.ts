@@ -1,5 +1,7 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { formatSilences } from './silence.js';
+import { UsageError } from '../errors.js';
+import { formatSilences, register } from './silence.js';
 
 describe('formatSilences', () => {
   it('prints an aligned table with the window of one-off and cron silences', () => {
@@ -37,5 +39,35 @@ describe('formatSilences', () => {
 
   it('says so when there are none', () => {
     expect(formatSilences([])).toBe('no silences\n');
+  });
+});
+
+describe('thump silence add times', () => {
+  // Port 9 on loopback is closed: a request that got that far fails with exit 1, not 2.
+  const add = async (args: string[]) => {
+    const program = new Command().exitOverride();
+    register(program);
+    try {
+      await program.parseAsync(
+        ['silence', 'add', '--host', 'db-*', '--url', 'http://127.0.0.1:9', '--token', 't', ...args],
+        { from: 'user' },
+      );
+    } catch (err) {
+      return err as Error;
+    }
+    throw new Error('expected thump silence add to fail');
+  };
+
+  it.each([
+    ['--until', ['--until', 'March 7'], 'March 7'],
+    ['--until', ['--until', '2026-12-01T06:00:00'], '2026-12-01T06:00:00'],
+    ['--start', ['--start', '1', '--for', '2h'], '1'],
+  ])('exits 2 naming %s and the format before calling the monitor', async (flag, args, given) => {
+    const err = await add(args);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    expect(err.message).toBe(
+      `${flag}: ${JSON.stringify(given)} is not an ISO 8601 time with a timezone; use e.g. 2026-01-31T02:00:00Z or 2026-01-31T03:00:00+01:00`,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ResourceError, UsageError } from '../errors.js';
+import { tryParseIsoTime } from '../notify/silences.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 
 /** A silence as `GET /api/silences` returns it. */
@@ -112,6 +113,15 @@ async function call(
   return json;
 }
 
+/** Checks a time flag here, so a typo exits 2 naming the flag before the monitor is asked. */
+function checkTime(text: string, flag: string): void {
+  if (tryParseIsoTime(text) === undefined) {
+    throw new UsageError(
+      `${flag}: ${JSON.stringify(text)} is not an ISO 8601 time with a timezone; use e.g. 2026-01-31T02:00:00Z or 2026-01-31T03:00:00+01:00`,
+    );
+  }
+}
+
 function describeWindow(s: SilenceJson): string {
   if (s.cron) {
     const d = s.durationMs ? formatDuration(s.durationMs) : '?';
@@ -173,8 +183,8 @@ export function register(program: Command): void {
       .description('silence hosts: --for 2h | --until ISO | --cron "0 2 * * 0" --duration 1h')
       .requiredOption('--host <glob>', 'host id or glob (web-*, *)')
       .option('--for <duration>', 'silence from now (or --start) for this long, e.g. 2h')
-      .option('--until <time>', 'silence until this ISO 8601 time')
-      .option('--start <time>', 'start at this ISO 8601 time instead of now')
+      .option('--until <time>', 'silence until this ISO 8601 time with a timezone, e.g. 2026-01-31T06:00:00Z')
+      .option('--start <time>', 'start at this ISO 8601 time (with a timezone) instead of now')
       .option('--cron <expr>', 'recurring: 5-field cron in UTC for each start, e.g. "0 2 * * 0"')
       .option('--duration <duration>', 'with --cron: how long each window lasts, e.g. 1h')
       .option('--comment <text>', 'why (shown in lists and the dashboard)')
@@ -185,6 +195,8 @@ export function register(program: Command): void {
     if (flags.cron !== undefined && flags.duration === undefined) {
       throw new UsageError('--cron needs --duration, e.g. --duration 1h');
     }
+    if (flags.start !== undefined) checkTime(flags.start, '--start');
+    if (flags.until !== undefined) checkTime(flags.until, '--until');
     if (flags.for !== undefined) parseDuration(flags.for, '--for');
     if (flags.duration !== undefined) parseDuration(flags.duration, '--duration');
     const body: Record<string, unknown> = {

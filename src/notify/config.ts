@@ -3,15 +3,21 @@ import { duration } from '../config/zod.js';
 import { EVENT_TYPES } from '../monitor/types.js';
 import { parseCron } from './cron.js';
 import { notifierListSchema } from './notifiers/index.js';
+import { ISO_TIME_EXAMPLE, tryParseIsoTime } from './silences.js';
 
 const globList = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
   .transform((v) => (typeof v === 'string' ? [v] : v));
 
-const isoTime = (what: string) =>
-  z.string().refine((s) => Number.isFinite(Date.parse(s)), {
-    message: `expected an ISO 8601 time for ${what}, e.g. 2026-01-31T02:00:00Z`,
-  });
+/** An ISO 8601 time with its timezone (what {@link tryParseIsoTime} reads; Date.parse agrees on it). */
+const isoTime = z.string().superRefine((text, ctx) => {
+  if (tryParseIsoTime(text) === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected an ISO 8601 time with a timezone, e.g. ${ISO_TIME_EXAMPLE}, got ${JSON.stringify(text)}`,
+    });
+  }
+});
 
 /** One route: which events (types, host globs, labels) go to which notifiers. */
 export const routeSchema = z.strictObject({
@@ -30,8 +36,8 @@ export const routeSchema = z.strictObject({
 export const silenceConfigSchema = z
   .strictObject({
     hosts: z.string().min(1),
-    starts_at: isoTime('starts_at').optional(),
-    ends_at: isoTime('ends_at').optional(),
+    starts_at: isoTime.optional(),
+    ends_at: isoTime.optional(),
     cron: z
       .string()
       .superRefine((s, ctx) => {
@@ -60,11 +66,9 @@ export const silenceConfigSchema = z
         message: 'a one-off silence needs ends_at (or use cron)',
       });
     }
-    if (
-      s.starts_at !== undefined &&
-      s.ends_at !== undefined &&
-      Date.parse(s.ends_at) <= Date.parse(s.starts_at)
-    ) {
+    const startsAt = s.starts_at !== undefined ? tryParseIsoTime(s.starts_at) : undefined;
+    const endsAt = s.ends_at !== undefined ? tryParseIsoTime(s.ends_at) : undefined;
+    if (startsAt !== undefined && endsAt !== undefined && endsAt <= startsAt) {
       ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'ends_at must be after starts_at' });
     }
   });

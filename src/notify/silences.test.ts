@@ -1,5 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSilenceRequest, SilenceMatcher, silenceState, validateSilence } from './silences.js';
+import { ConfigIssuesError } from '../config/issue.js';
+import { parseConfigText } from '../config/loader.js';
+import { UsageError } from '../errors.js';
+import {
+  parseSilenceRequest,
+  SilenceMatcher,
+  silenceState,
+  tryParseIsoTime,
+  validateSilence,
+} from './silences.js';
 import type { Silence } from './types.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -47,6 +57,137 @@ describe('parseSilenceRequest', () => {
     [{ host: 'a', bogus: 1 }, /unknown field "bogus"/],
   ])('rejects %j', (body, message) => {
     expect(() => parseSilenceRequest(body, NOW)).toThrow(message);
+  });
+});
+
+describe('tryParseIsoTime', () => {
+  it.each([
+    ['2026-01-31T02:00:00Z', Date.UTC(2026, 0, 31, 2)],
+    ['2026-01-31T02:00Z', Date.UTC(2026, 0, 31, 2)],
+    ['2026-01-31T02:00:00.5Z', Date.UTC(2026, 0, 31, 2, 0, 0, 500)],
+    ['2026-01-31T02:00:00.123456789Z', Date.UTC(2026, 0, 31, 2, 0, 0, 123)],
+    ['2026-01-31T03:00:00+01:00', Date.UTC(2026, 0, 31, 2)],
+    ['2026-01-30T21:30:00-04:30', Date.UTC(2026, 0, 31, 2)],
+    ['2026-01-31t02:00:00z', Date.UTC(2026, 0, 31, 2)],
+    [' 2026-01-31T02:00:00Z ', Date.UTC(2026, 0, 31, 2)],
+    ['2028-02-29T00:00:00Z', Date.UTC(2028, 1, 29)],
+    ['2000-02-29T00:00:00Z', Date.UTC(2000, 1, 29)],
+    ['0050-01-01T00:00:00Z', Date.parse('0050-01-01T00:00:00Z')],
+  ])('reads %j', (text, ms) => {
+    expect(tryParseIsoTime(text)).toBe(ms);
+  });
+
+  it.each([
+    ['1'],
+    ['March 7'],
+    ['tomorrow'],
+    [''],
+    ['2026-01-31'],
+    ['2026-01-31T02:00:00'],
+    ['2026-01-31 02:00:00Z'],
+    ['2026-01-31T02:00:00+0100'],
+    ['2026-01-31T02:00:00+01'],
+    ['2026-02-30T00:00:00Z'],
+    ['2026-02-29T00:00:00Z'],
+    ['1900-02-29T00:00:00Z'],
+    ['2026-04-31T00:00:00Z'],
+    ['2026-13-01T00:00:00Z'],
+    ['2026-00-10T00:00:00Z'],
+    ['2026-01-00T00:00:00Z'],
+    ['2026-01-31T24:00:00Z'],
+    ['2026-01-31T23:60:00Z'],
+    ['2026-01-31T23:59:60Z'],
+    ['2026-01-31T02:00:00+24:00'],
+    ['2026-01-31T02:00:00+01:60'],
+    ['+002026-01-31T02:00:00Z'],
+    ['Sat, 31 Jan 2026 02:00:00 GMT'],
+    ['1769824800000'],
+  ])('rejects %j', (text) => {
+    expect(tryParseIsoTime(text)).toBeUndefined();
+  });
+
+  it('reads back every instant written by toISOString', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('1000-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        (d) => {
+          expect(tryParseIsoTime(d.toISOString())).toBe(d.getTime());
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees with Date.parse on everything it accepts (config silences are stored with Date.parse)', () => {
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const text = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+        two(13),
+        two(32),
+        two(24),
+        two(60),
+        fc.option(two(60)),
+        fc.option(fc.integer({ min: 0, max: 999_999 }).map(String)),
+        fc.constantFrom('Z', 'z', '+01:00', '-04:30', '+23:59', '+14:00', '-00:00'),
+      )
+      .map(
+        ([y, mo, d, h, mi, s, f, z]) =>
+          `${y}-${mo}-${d}T${h}:${mi}${s === null ? '' : `:${s}${f === null ? '' : `.${f}`}`}${z}`,
+      );
+    fc.assert(
+      fc.property(text, (t) => {
+        const ms = tryParseIsoTime(t);
+        if (ms !== undefined) expect(ms).toBe(Date.parse(t));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('silence times from the API, the CLI and thump.yaml', () => {
+  it.each([
+    ['startsAt', { host: 'a', startsAt: '1', for: '1h' }],
+    ['startsAt', { host: 'a', startsAt: 'March 7', for: '1h' }],
+    ['until', { host: 'a', until: 'March 7' }],
+    ['until', { host: 'a', until: '2026-11-23T14:00:00' }],
+    ['until', { host: 'a', endsAt: '2026-02-30T00:00:00Z' }],
+  ])('rejects a %s that is not ISO 8601 with a timezone (HTTP 400)', (field, body) => {
+    let err: unknown;
+    try {
+      parseSilenceRequest(body, NOW);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `^silence: ${field} must be an ISO 8601 time with a timezone, e.g. 2026-01-31T02:00:00Z, got "`,
+      ),
+    );
+  });
+
+  it('still takes ms since the epoch as a JSON number', () => {
+    expect(parseSilenceRequest({ host: 'a', until: NOW + H }, NOW).endsAt).toBe(NOW + H);
+  });
+
+  it.each([['starts_at'], ['ends_at']])('rejects a config silence whose %s is "March 7"', (key) => {
+    const other = key === 'starts_at' ? 'ends_at: 2026-12-01T12:00:00Z' : 'starts_at: 2026-12-01T08:00:00Z';
+    const text = `silences:\n  - hosts: "db-*"\n    ${other}\n    ${key}: March 7\n`;
+    let err: unknown;
+    try {
+      parseConfigText(text, 't.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigIssuesError);
+    expect((err as Error).message).toBe(
+      `invalid configuration: t.yaml:4:5: silences[0].${key}: expected an ISO 8601 time with a timezone, e.g. 2026-01-31T02:00:00Z, got "March 7"`,
+    );
   });
 });
 
