@@ -1,18 +1,20 @@
 /**
- * Receiver child of bench/monitor-ingest.ts. Mode `bare`: a dgram socket that only counts
- * (the floor for Node). Mode `thump`: the monitor's ingest path (decode + HMAC verify +
- * replay check + registry/state update + detector) on the same kind of socket, with the
- * detector ticking every slot as in the real monitor. No database (events are counted and
- * dropped). Talks to the parent over IPC: `reset`, `report`.
+ * Receiver child of bench/monitor-ingest.ts, on the monitor's own UdpReceiver. Mode `bare`:
+ * a node:dgram socket that only counts (the floor for Node). Mode `thump`: the monitor's
+ * ingest path (decode + HMAC verify + replay check + registry/state update + detector) on
+ * node:dgram, with the detector ticking every slot as in the real monitor. `bare-native` and
+ * `thump-native`: the same on the native batched receiver (recvmmsg), the monitor's default.
+ * No database (events are counted and dropped). Talks to the parent over IPC: `reset`,
+ * `report`.
  */
-import { createSocket } from 'node:dgram';
 import { MonitorCore } from '../src/monitor/core.js';
 import { createIngest } from '../src/monitor/ingest.js';
+import { UdpReceiver } from '../src/monitor/receiver.js';
 import { Keyring, keyFromSecret } from '../src/protocol/index.js';
 
-const mode = process.argv[2] as 'bare' | 'thump';
+/** `bare`/`thump` use node:dgram; `bare-native`/`thump-native` the batched native receiver. */
+const mode = process.argv[2] as 'bare' | 'thump' | 'bare-native' | 'thump-native';
 const secret = process.argv[3] as string;
-const sock = createSocket('udp4');
 let count = 0;
 let cpu = process.cpuUsage();
 let t0 = performance.now();
@@ -23,31 +25,28 @@ const { ingest } = createIngest(core, {
   legacy: false,
   maxSkewMs: 300_000,
 });
-let tick: NodeJS.Timeout | undefined;
-if (mode === 'thump') {
-  tick = setInterval(() => {
-    core.tick(Date.now());
-    core.takeEvents();
-  }, 50);
-  sock.on('message', (msg, rinfo) => {
-    count++;
-    ingest(msg, rinfo.address, rinfo.port, Date.now());
-  });
-} else {
-  tick = setInterval(() => {}, 50); // same timer load as the thump mode
-  sock.on('message', () => {
-    count++;
-  });
-}
-
-sock.bind(0, '127.0.0.1', () => {
-  try {
-    sock.setRecvBufferSize(8 * 1024 * 1024);
-  } catch {
-    // capped by net.core.rmem_max
-  }
-  process.send?.({ type: 'ready', port: sock.address().port, rcvbuf: sock.getRecvBufferSize() });
+const full = mode.startsWith('thump');
+// The same timer load in every mode: the real monitor ticks its detector every 50 ms.
+const tick = setInterval(() => {
+  if (!full) return;
+  core.tick(Date.now());
+  core.takeEvents();
+}, 50);
+const rx = new UdpReceiver({
+  listen: [{ host: '127.0.0.1', port: 0, family: 4 }],
+  recvBufferBytes: 8 * 1024 * 1024,
+  kind: mode.endsWith('native') ? 'native' : 'dgram',
+  onMessage: full
+    ? (msg, ip, port) => {
+        count++;
+        ingest(msg, ip, port, Date.now());
+      }
+    : () => {
+        count++;
+      },
 });
+await rx.start();
+process.send?.({ type: 'ready', port: rx.bound[0]?.port, rcvbuf: rx.recvBufferSize(), kind: rx.kind });
 
 process.on('message', (m: { type: string }) => {
   if (m.type === 'reset') {
@@ -71,13 +70,13 @@ process.on('message', (m: { type: string }) => {
           wallMs: performance.now() - t0 - 200,
           rejected: s.rejected,
           beats: s.beatsTotal,
+          kernelDrops: rx.kernelDrops(),
         });
       }
       last = count;
     }, 200);
   } else if (m.type === 'exit') {
     clearInterval(tick);
-    sock.close();
-    process.exit(0);
+    void rx.stop().then(() => process.exit(0));
   }
 });

@@ -28,6 +28,12 @@ export const monitorConfigShape = {
         .int()
         .min(65_536)
         .default(8 * 1024 * 1024),
+      /**
+       * UDP socket implementation: `native` reads batches of datagrams with one recvmmsg call
+       * (native/udp_recv.c, built by `npm ci`), `dgram` uses node:dgram (one JS call per
+       * datagram; about half the peak rate), `auto` uses native when it is built.
+       */
+      receiver: z.enum(['auto', 'native', 'dgram']).default('auto'),
       /** SQLite database file; relative to the config file's folder. */
       db_path: z.string().default('./data/thump.db'),
       /** Shared secret file (one secret per line; several lines during a rotation). */

@@ -7,7 +7,7 @@ import type { Clock } from '../util/clock.js';
 import { type CoreOptions, MonitorCore } from './core.js';
 import { createIngest, type RejectSummary } from './ingest.js';
 import { describeEvent, eventLevel } from './log.js';
-import { type UdpListen, UdpReceiver } from './receiver.js';
+import { formatListen, type ReceiverKind, type UdpListen, UdpReceiver } from './receiver.js';
 import { SteadyClock } from './steady-clock.js';
 import type { HistogramSnapshot, HostEvent, HostView, MonitorStats, MonitorView, NewEvent } from './types.js';
 
@@ -20,6 +20,8 @@ export interface MonitorOptions {
   listen: readonly UdpListen[];
   multicast?: readonly string[];
   recvBufferBytes?: number;
+  /** UDP socket implementation (default `auto`: the native batched receiver when built). */
+  receiver?: ReceiverKind;
   legacy?: boolean;
   maxSkewMs?: number;
   /** How often changed host rows are written (events are written at once). */
@@ -66,6 +68,7 @@ export class Monitor implements MonitorView {
       listen: opts.listen,
       multicast: opts.multicast ?? [],
       ...(opts.recvBufferBytes !== undefined ? { recvBufferBytes: opts.recvBufferBytes } : {}),
+      ...(opts.receiver !== undefined ? { kind: opts.receiver } : {}),
       onMessage: (msg, ip, port) => {
         this.ingest.ingest(msg, ip, port, this.clock.now());
         this.schedulePersist();
@@ -86,12 +89,18 @@ export class Monitor implements MonitorView {
     this.core.restore(stored, now);
     await this.receiver.start();
     this.running = true;
+    if (this.receiver.fallbackReason !== undefined) {
+      this.log.info(`using node:dgram for UDP: ${this.receiver.fallbackReason}`);
+    }
+    const udp = this.receiver.bound.map((l) => formatListen(l));
     this.log.info(
       {
-        udp: this.receiver.bound.map((l) => `${l.family === 6 ? `[${l.host}]` : l.host}:${l.port}`),
+        udp,
+        receiver: this.receiver.kind,
+        recvBufferBytes: this.receiver.recvBufferSize(),
         restoredHosts: stored.length,
       },
-      `monitor listening on UDP ${this.receiver.bound.map((l) => (l.family === 6 ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`)).join(', ')}; ${stored.length} known hosts restored`,
+      `monitor listening on UDP ${udp.join(', ')} (${this.receiver.kind} receiver); ${stored.length} known hosts restored`,
     );
     this.scheduleTick();
     const every = this.opts.flushIntervalMs ?? 1000;
@@ -245,7 +254,9 @@ export class Monitor implements MonitorView {
   }
 
   stats(): MonitorStats {
-    return this.core.stats();
+    const s = this.core.stats();
+    const drops = this.receiver.kernelDrops();
+    return drops === undefined ? s : { ...s, udpKernelDrops: drops };
   }
 
   detectionLateness(): HistogramSnapshot {

@@ -80,6 +80,7 @@ export async function runMonitor(
       listen,
       multicast: m.multicast,
       recvBufferBytes: m.recv_buffer_bytes,
+      receiver: m.receiver,
       legacy: m.legacy,
       maxSkewMs: m.max_clock_skew,
       flushIntervalMs: m.flush_interval,

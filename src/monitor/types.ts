@@ -92,6 +92,11 @@ export interface MonitorStats {
   rejected: Partial<Record<RejectReason | 'rate-limited', number>>;
   hostsByState: Record<HostState, number>;
   eventsByType: Partial<Record<EventType, number>>;
+  /**
+   * Datagrams the kernel dropped because the UDP receive buffer was full (cumulative, native
+   * receiver only; absent with node:dgram, which cannot see it).
+   */
+  udpKernelDrops?: number;
 }
 
 /** Fixed-bucket histogram kept as plain numbers; /metrics turns it into a Prometheus histogram. */
