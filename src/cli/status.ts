@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ResourceError, UsageError } from '../errors.js';
 import type { HostJson } from '../http/json.js';
 import { formatStatusTable } from '../http/status-table.js';
+import { formatDuration, parseTimeoutMs } from '../util/duration.js';
 
 interface StatusOptions {
   url?: string;
@@ -40,7 +41,7 @@ export async function fetchHosts(
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    const why = cause === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause;
+    const why = cause === 'TimeoutError' ? `no answer within ${formatDuration(timeoutMs)}` : cause;
     throw new ResourceError(
       `cannot reach the monitor at ${url.origin} (${why}); is \`thump monitor\` running? pass --url or set THUMP_URL`,
       { cause: err },
@@ -70,11 +71,13 @@ export function register(program: Command): void {
       'only hosts with this label (repeatable)',
       (v: string, acc: string[] = []) => [...acc, v],
     )
-    .option('--timeout <ms>', 'give up after this many milliseconds', '5000')
+    .option(
+      '--timeout <duration>',
+      'give up after this long, e.g. 5s or 500ms (a bare number is milliseconds)',
+      '5s',
+    )
     .action(async (opts: StatusOptions) => {
-      const timeoutMs = Number(opts.timeout);
-      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-        throw new UsageError(`--timeout: expected milliseconds, got ${JSON.stringify(opts.timeout)}`);
+      const timeoutMs = parseTimeoutMs(opts.timeout, '--timeout');
       const q = new URLSearchParams();
       if (opts.state) q.set('state', opts.state);
       if (opts.id) q.set('id', opts.id);

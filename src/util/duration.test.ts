@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { formatDuration, parseDuration, tryParseDuration } from './duration.js';
+import { formatDuration, MAX_TIMER_MS, parseDuration, parseTimeoutMs, tryParseDuration } from './duration.js';
 
 const UNIT_MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const;
 type Unit = keyof typeof UNIT_MS;
@@ -113,6 +113,43 @@ describe('parseDuration', () => {
     expect((err as Error).message).toBe(
       '--interval: "soon" is not a duration; use a number with a unit, e.g. 500ms, 10s, 5m, 1h, 2d',
     );
+  });
+});
+
+describe('parseTimeoutMs', () => {
+  it.each([
+    ['5s', 5_000],
+    ['500ms', 500],
+    ['1m30s', 90_000],
+    ['5000', 5_000],
+    ['1', 1],
+    [' 250 ', 250],
+    ['24d', 24 * 86_400_000],
+    [String(MAX_TIMER_MS), MAX_TIMER_MS],
+  ])('reads %j as %i ms (a bare number is milliseconds)', (text, ms) => {
+    expect(parseTimeoutMs(text, '--timeout')).toBe(ms);
+  });
+
+  it.each([
+    ['soon', '--timeout: "soon" is not a duration; use a number with a unit, e.g. 500ms, 10s, 5m, 1h, 2d'],
+    [
+      '1.5',
+      '--timeout: "1.5" is not a duration; a bare number is whole milliseconds (5000), or give a unit: 500ms, 5s',
+    ],
+    ['0', '--timeout: "0" must be longer than zero'],
+    ['0s', '--timeout: "0s" must be longer than zero'],
+    ['25d', '--timeout: "25d" is longer than a timer can wait (24d20h)'],
+    [String(MAX_TIMER_MS + 1), `--timeout: "${MAX_TIMER_MS + 1}" is longer than a timer can wait (24d20h)`],
+    ['-5s', '--timeout: "-5s" is not a duration; use a number with a unit, e.g. 500ms, 10s, 5m, 1h, 2d'],
+  ])('rejects %j with a UsageError naming the flag', (text, message) => {
+    let err: unknown;
+    try {
+      parseTimeoutMs(text, '--timeout');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(message);
   });
 });
 

@@ -47,6 +47,36 @@ export function parseDuration(text: string, what: string): number {
   return ms;
 }
 
+/** The longest a Node timer can wait (~24.8 days); a longer one fires at once, with a warning. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Reads a request timeout flag (`--timeout 5s`, `500ms`). A bare whole number is
+ * milliseconds, as these flags took before they took durations, so old scripts keep working.
+ * Throws a {@link UsageError} naming `what` for zero, or for more than a timer can wait.
+ */
+export function parseTimeoutMs(text: string, what: string): number {
+  const s = text.trim();
+  let ms: number;
+  if (/^\d+(?:\.\d*)?$/.test(s)) {
+    ms = Number(s);
+    if (!Number.isInteger(ms)) {
+      throw new UsageError(
+        `${what}: "${text}" is not a duration; a bare number is whole milliseconds (5000), or give a unit: 500ms, 5s`,
+      );
+    }
+  } else {
+    ms = parseDuration(text, what);
+  }
+  if (ms <= 0) throw new UsageError(`${what}: "${text}" must be longer than zero`);
+  if (ms > MAX_TIMER_MS) {
+    throw new UsageError(
+      `${what}: "${text}" is longer than a timer can wait (${formatDuration(MAX_TIMER_MS)})`,
+    );
+  }
+  return ms;
+}
+
 /**
  * Formats milliseconds compactly for people: `950ms`, `12s`, `5m3s`, `2h5m`, `3d4h`.
  * The value is first rounded to a whole millisecond (so 999.6 is `1s`, not `1000ms`, and
