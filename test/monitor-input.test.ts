@@ -164,6 +164,24 @@ describe('thump monitor bad input (real process on loopback)', () => {
     expect(addr['over-v4']).toMatch(/^127\.0\.0\.1:\d+$/);
   });
 
+  it.each(['native', 'dgram'])(
+    '--receiver %s: beats arrive and the start-up log names the receiver',
+    async (kind) => {
+      const { dir, secretFile } = setup();
+      const m = await monitor({ dir, secretFile, extra: ['--receiver', kind] });
+      await udpClient()(
+        m.udpPort,
+        encodeBeat(beat(`via-${kind}`, 1), keyFromSecret('monitor-e2e-secret-0123456789abcdef')),
+      );
+      await waitFor(async () => (await m.hosts()).some((h) => h.id === `via-${kind}`), 'the host listed');
+      const started = logLines(m.proc.stdout()).find((l) =>
+        String(l.msg).startsWith('monitor listening on UDP'),
+      );
+      expect(started?.receiver).toBe(kind);
+      expect(String(started?.msg)).toContain(`(${kind} receiver)`);
+    },
+  );
+
   it('joins a multicast group and receives beats sent to it', async () => {
     const { dir, secretFile } = setup();
     const port = await freeUdpPort();

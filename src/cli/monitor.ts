@@ -12,6 +12,7 @@ interface MonitorFlags {
   secretFile?: string;
   legacy?: boolean;
   timeout?: string;
+  receiver?: string;
   config?: string;
   printConfig?: boolean;
   logFormat?: 'auto' | 'pretty' | 'json';
@@ -43,6 +44,10 @@ export function register(program: Command): void {
     .option('--secret-file <file>', 'shared secret file (or THUMP_SECRET); one secret per line')
     .option('--legacy', 'also accept unauthenticated PyHeartBeat "Thump!"/"PyHB" datagrams')
     .option('--timeout <duration>', 'fixed timeout for every host (default: 3 x its announced interval)')
+    .option(
+      '--receiver <kind>',
+      'UDP receiver: auto (the native batched one when built), native, or dgram (default auto)',
+    )
     .option('--config <file>', 'thump.yaml (default: THUMP_CONFIG, else none)')
     .option('--print-config', 'print the effective configuration (secrets redacted) and exit')
     .option('--log-format <format>', 'auto (pretty on a terminal, JSON otherwise), pretty or json', 'auto')
@@ -57,6 +62,7 @@ export function register(program: Command): void {
             secret_file: flags.secretFile,
             legacy: flags.legacy,
             timeout: flags.timeout,
+            receiver: flags.receiver,
           },
           http: { listen: flags.http },
         },
