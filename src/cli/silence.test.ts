@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../errors.js';
+import { ResourceError, UsageError } from '../errors.js';
 import { formatSilences, register } from './silence.js';
 
 describe('formatSilences', () => {
@@ -69,5 +69,32 @@ describe('thump silence add times', () => {
     expect(err.message).toBe(
       `${flag}: ${JSON.stringify(given)} is not an ISO 8601 time with a timezone; use e.g. 2026-01-31T02:00:00Z or 2026-01-31T03:00:00+01:00`,
     );
+  });
+});
+
+describe('thump silence --timeout', () => {
+  const list = async (timeout: string) => {
+    const program = new Command().exitOverride();
+    register(program);
+    try {
+      await program.parseAsync(['silence', 'list', '--url', 'http://127.0.0.1:9', '--timeout', timeout], {
+        from: 'user',
+      });
+    } catch (err) {
+      return err as Error;
+    }
+    throw new Error('expected thump silence list to fail (nothing listens on 127.0.0.1:9)');
+  };
+
+  it.each([['5s'], ['500ms'], ['5000']])('takes %j and gets as far as calling the monitor', async (t) => {
+    const err = await list(t);
+    expect(err).toBeInstanceOf(ResourceError);
+    expect(err.message).toMatch(/^cannot reach the monitor at http:\/\/127\.0\.0\.1:9 /);
+  });
+
+  it('exits 2 naming the flag for a value that is not a duration', async () => {
+    const err = await list('soon');
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(/^--timeout: "soon" is not a duration/);
   });
 });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ResourceError, UsageError } from '../errors.js';
 import { tryParseIsoTime } from '../notify/silences.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
+import { formatDuration, parseDuration, parseTimeoutMs } from '../util/duration.js';
 
 /** A silence as `GET /api/silences` returns it. */
 interface SilenceJson {
@@ -49,13 +49,6 @@ function token(flags: CommonFlags): string {
   );
 }
 
-function timeoutMs(flags: CommonFlags): number {
-  const ms = Number(flags.timeout);
-  if (!Number.isInteger(ms) || ms <= 0)
-    throw new UsageError(`--timeout: expected milliseconds, got ${flags.timeout}`);
-  return ms;
-}
-
 /** One API call; maps unreachable/5xx to ResourceError (exit 1), 4xx to UsageError (exit 2). */
 async function call(
   flags: CommonFlags,
@@ -75,7 +68,7 @@ async function call(
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (auth) headers.authorization = `Bearer ${token(flags)}`;
-  const ms = timeoutMs(flags);
+  const ms = parseTimeoutMs(flags.timeout, '--timeout');
   let res: Response;
   try {
     res = await fetch(url, {
@@ -86,7 +79,7 @@ async function call(
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    const why = cause === 'TimeoutError' ? `no answer within ${ms} ms` : cause;
+    const why = cause === 'TimeoutError' ? `no answer within ${formatDuration(ms)}` : cause;
     throw new ResourceError(
       `cannot reach the monitor at ${url.origin} (${why}); is \`thump monitor\` running? pass --url or set THUMP_URL`,
       { cause: err },
@@ -154,7 +147,11 @@ function common(cmd: Command): Command {
       '--token-file <file>',
       `file holding the API token (default: $THUMP_TOKEN_FILE or ${DEFAULT_TOKEN_FILE})`,
     )
-    .option('--timeout <ms>', 'give up after this many milliseconds', '5000');
+    .option(
+      '--timeout <duration>',
+      'give up after this long, e.g. 5s or 500ms (a bare number is milliseconds)',
+      '5s',
+    );
 }
 
 interface AddFlags extends CommonFlags {
