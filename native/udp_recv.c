@@ -49,6 +49,7 @@ typedef struct {
   int closing;    /* close() called */
   int closed;     /* uv close callback ran (or never initialised) */
   int finalized;  /* JS handle collected */
+  int hooked;     /* env cleanup hook registered */
   uv_poll_t poll;
   napi_ref cb, data_ref, meta_ref;
   napi_async_context actx;
@@ -97,8 +98,8 @@ static void on_closed(uv_handle_t *h) {
   if (rx->finalized) free(rx);
 }
 
-/* Stops polling, closes the socket and drops the JS references. Idempotent. */
-static void rx_close(Rx *rx) {
+/* Stops polling and closes the socket (no JS involved). Idempotent. */
+static void shutdown_socket(Rx *rx) {
   if (rx->closing) return;
   rx->closing = 1;
   if (rx->poll_init) {
@@ -108,24 +109,32 @@ static void rx_close(Rx *rx) {
     rx->closed = 1;
   }
   if (rx->fd >= 0) close(rx->fd), rx->fd = -1;
+}
+
+/* The environment (main thread or a worker) is going away with the socket still open. */
+static void cleanup_hook(void *arg) {
+  Rx *rx = arg;
+  rx->hooked = 0;
+  shutdown_socket(rx);
+}
+
+static void unhook(Rx *rx) {
+  if (rx->hooked) napi_remove_env_cleanup_hook(rx->env, cleanup_hook, rx), rx->hooked = 0;
+}
+
+/* close() from JS: the socket, and the JS references. */
+static void rx_close(Rx *rx) {
+  unhook(rx);
+  shutdown_socket(rx);
   release_refs(rx);
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
   Rx *rx = data;
   rx->finalized = 1;
-  if (!rx->closing) {
-    /* Collected while open: JS lost the handle without close(); close it now. The refs
-       cannot be released from a finalizer safely in every Node version, so leak them. */
-    rx->closing = 1;
-    if (rx->poll_init) {
-      uv_poll_stop(&rx->poll);
-      uv_close((uv_handle_t *)&rx->poll, on_closed);
-    } else {
-      rx->closed = 1;
-    }
-    if (rx->fd >= 0) close(rx->fd), rx->fd = -1;
-  }
+  unhook(rx);
+  /* Collected without close(): close the socket now. The references go with the env. */
+  shutdown_socket(rx);
   if (rx->closed) free(rx);
 }
 
@@ -282,6 +291,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     rx->iov[i].iov_base = rx->data + (size_t)i * SLOT;
     rx->iov[i].iov_len = SLOT;
   }
+  napi_add_env_cleanup_hook(env, cleanup_hook, rx);
+  rx->hooked = 1;
   napi_value ext;
   napi_create_external(env, rx, finalize, NULL, &ext);
   return ext;

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadNativeUdp } from '../src/monitor/native-udp.js';
+import { loadNativeUdp, NATIVE_UDP_PATH } from '../src/monitor/native-udp.js';
 import { type UdpListen, UdpReceiver } from '../src/monitor/receiver.js';
 import { MAX_DATAGRAM } from '../src/protocol/wire.js';
 import { waitFor } from './support/proc.js';
@@ -146,4 +146,28 @@ it('native: counts datagrams the kernel dropped while the event loop was busy', 
   const drops = rx.kernelDrops() ?? 0;
   expect(drops).toBeGreaterThan(0);
   expect(got.length - 1 + drops).toBe(n);
+});
+
+it('native: a worker thread that ends with its socket open releases the socket', async () => {
+  const w = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const b = require(workerData);
+     const h = b.open(4, '127.0.0.1', 0, 0, false, Buffer.alloc(b.BATCH * b.SLOT), new Uint32Array(b.BATCH * b.META + 1));
+     b.start(h, () => {});
+     parentPort.postMessage(b.localPort(h));`,
+    { eval: true, workerData: NATIVE_UDP_PATH },
+  );
+  const port = await new Promise<number>((res, rej) => {
+    w.once('message', res);
+    w.once('error', rej);
+  });
+  expect(port).toBeGreaterThan(0);
+  expect(await w.terminate()).toBe(1);
+  // The cleanup hook closed the socket: the port can be bound again.
+  const s = createSocket('udp4');
+  cleanups.push(() => s.close());
+  await new Promise<void>((res, rej) => {
+    s.once('error', rej);
+    s.bind(port, '127.0.0.1', () => res());
+  });
 });
