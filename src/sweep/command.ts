@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { openDb } from '../store/db.js';
-import { sweepMigrations } from '../store/sweeps.js';
 import { parseDuration } from '../util/duration.js';
+import { MAX_CONCURRENCY } from './defaults.js';
 import { withSweepConfig } from './flag-config.js';
 import {
   createProbeOptions,
@@ -14,7 +13,7 @@ import {
   parseHostList,
   type SweepTarget,
 } from './index.js';
-import { createProgress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
 import { runLocalSweep } from './runner.js';
 import { createSinks, SWEEP_FORMATS, type SweepFormat } from './sinks/index.js';
 import { formatSummary, type SweepSummary, SweepTally } from './tally.js';
@@ -91,6 +90,15 @@ function loadTargets(source: string | undefined, f: SweepFlags): SweepTarget[] {
   return resolveTargets(parsed.entries, defaults);
 }
 
+/** SQLite (a native module) loads only with --db: a plain sweep does not pay for it. */
+async function openSweepDb(path: string) {
+  const [{ openDb }, { sweepMigrations }] = await Promise.all([
+    import('../store/db.js'),
+    import('../store/sweeps.js'),
+  ]);
+  return openDb(path, [sweepMigrations]);
+}
+
 function hostKeyMode(f: SweepFlags): HostKeyMode {
   if (f.acceptNew && f.insecureIgnoreHostKeys) {
     throw new UsageError('--accept-new and --insecure-ignore-host-keys cannot be used together');
@@ -110,7 +118,7 @@ function hostKeyMode(f: SweepFlags): HostKeyMode {
  */
 export async function sweepCommand(hostsArg: string | undefined, flags: SweepFlags): Promise<number> {
   const f = await withConfig(flags);
-  const concurrency = intFlag(f.concurrency as string, '--concurrency', 1, 100_000);
+  const concurrency = intFlag(f.concurrency as string, '--concurrency', 1, MAX_CONCURRENCY);
   // Host names resolve through getaddrinfo on libuv's thread pool (4 threads by default):
   // with slow DNS, 100 probes would queue behind 4 lookups and time out while waiting.
   // The pool starts on first use, which has not happened yet at this point.
@@ -131,7 +139,7 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
   const targets = resuming ? undefined : loadTargets(hostsArg, f);
   const mode = hostKeyMode(f);
 
-  const db = f.db !== undefined ? openDb(f.db, [sweepMigrations]) : undefined;
+  const db = f.db !== undefined ? await openSweepDb(f.db) : undefined;
   const sinks = await createSinks({
     format,
     ...(f.out !== undefined ? { outFile: f.out } : {}),
@@ -141,7 +149,7 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
   // A bar on stderr only when stderr is a terminal and stdout is not one too (on a
   // terminal the streaming table rows are the progress, and a bar would tear them).
   const showBar = f.progress && !toTerminal;
-  const progress = createProgress(showBar ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
+  const progress = await createProgress(showBar ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   // `thump sweep hosts | head`: the reader left; stop probing instead of crashing on EPIPE.
@@ -203,7 +211,7 @@ async function distributed(
   sinks: Awaited<ReturnType<typeof createSinks>>,
   timeouts: { connectTimeoutMs: number; timeoutMs: number },
   signal: AbortSignal,
-  progress: ReturnType<typeof createProgress>,
+  progress: Progress,
 ): Promise<number> {
   const { runDistributedSweep } = await import('./queue/index.js');
   const tally = new SweepTally();
@@ -250,7 +258,7 @@ async function distributed(
  * an error names the flag, not the config key.
  */
 async function withConfig(f: SweepFlags): Promise<SweepFlags> {
-  if (f.concurrency !== undefined) intFlag(f.concurrency, '--concurrency', 1, 100_000);
+  if (f.concurrency !== undefined) intFlag(f.concurrency, '--concurrency', 1, MAX_CONCURRENCY);
   if (f.connectTimeout !== undefined) parseDuration(f.connectTimeout, '--connect-timeout');
   if (f.timeout !== undefined) parseDuration(f.timeout, '--timeout');
   if (f.acceptNew && f.insecureIgnoreHostKeys) {

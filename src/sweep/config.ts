@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../config/zod.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './defaults.js';
 
 /**
  * The `sweep:` section of thump.yaml (owned by src/sweep/): defaults for `thump sweep`
@@ -10,7 +11,7 @@ export const sweepConfigShape = {
   sweep: z
     .strictObject({
       /** Hosts probed at once. */
-      concurrency: z.number().int().min(1).max(100_000).default(100),
+      concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(DEFAULT_CONCURRENCY),
       /** TCP connect + SSH handshake limit per host. */
       connect_timeout: duration().prefault('10s'),
       /** Limit for the whole exchange with one host. */

@@ -2,7 +2,6 @@
  * A progress bar on stderr, shown only when stderr is a terminal (never in pipes, logs
  * or CI output). The CLI ticks it once per result.
  */
-import cliProgress from 'cli-progress';
 
 export interface Progress {
   start(total: number): void;
@@ -12,9 +11,10 @@ export interface Progress {
 
 const NONE: Progress = { start() {}, tick() {}, stop() {} };
 
-/** A bar when `stream` is a TTY, otherwise a no-op. */
-export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+/** A bar when `stream` is a TTY, otherwise a no-op (and cli-progress is never loaded). */
+export async function createProgress(stream: NodeJS.WriteStream = process.stderr): Promise<Progress> {
   if (!stream.isTTY) return NONE;
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream,
