@@ -2,6 +2,8 @@ import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
 import { EVENT_TYPES, type HistogramSnapshot, HOST_STATES, type MonitorView } from '../monitor/types.js';
 import type { NotifyView } from '../notify/types.js';
 import { REJECT_REASONS, type RejectReason } from '../protocol/types.js';
+import type { Db } from '../store/db.js';
+import { sweptHosts } from './swept-hosts.js';
 
 interface Sample {
   labels?: Record<string, string | number>;
@@ -62,7 +64,12 @@ export function histogramSamples(name: string, h: HistogramSnapshot, scale = 1 /
 export interface MetricsExtras {
   sseClients(): number;
   lastSweep?(): { byClass: Record<string, number>; durationSeconds: number; finishedAt: number } | undefined;
+  /** The monitor's database: swept (agentless) hosts recorded there count in `thump_hosts`. */
+  db?: Db;
 }
+
+/** States a swept host can be in (its last probe answered or not). */
+const SWEPT_STATES = ['up', 'down'] as const;
 
 /**
  * Builds the registry behind `GET /metrics`: monitor counters, notifier counters, outbox
@@ -77,10 +84,30 @@ export function buildMetricsRegistry(
   const add = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', read: () => Sample[]) =>
     reg.registerMetric(new SnapshotMetric(name, help, type, read) as unknown as Metric<string>);
 
-  add('thump_hosts', 'Known hosts by state.', 'gauge', () => {
-    const s = monitor.stats().hostsByState;
-    return HOST_STATES.map((state) => ({ labels: { state }, value: s[state] ?? 0 }));
-  });
+  add(
+    'thump_hosts',
+    'Known hosts by state and source (agent: heartbeats; sweep: agentless hosts a sweep recorded, unless an agent reports the same id).',
+    'gauge',
+    () => {
+      const s = monitor.stats().hostsByState;
+      const out: Sample[] = HOST_STATES.map((state) => ({
+        labels: { state, source: 'agent' },
+        value: s[state] ?? 0,
+      }));
+      const db = extras.db;
+      if (db !== undefined) {
+        // The same merge as /api/hosts and /api/summary (agent data wins on a shared id),
+        // asking the monitor per swept host instead of listing every agent host.
+        const swept = { up: 0, down: 0 };
+        for (const h of sweptHosts(db, (id) => monitor.host(id) !== undefined)) {
+          if (h.state === 'up' || h.state === 'down') swept[h.state]++;
+        }
+        for (const state of SWEPT_STATES)
+          out.push({ labels: { state, source: 'sweep' }, value: swept[state] });
+      }
+      return out;
+    },
+  );
   add('thump_hosts_flapping', 'Hosts currently flagged as flapping.', 'gauge', () => [
     { value: monitor.hosts().reduce((n, h) => n + (h.flapping ? 1 : 0), 0) },
   ]);

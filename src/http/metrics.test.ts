@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { type Db, openDb } from '../store/db.js';
+import { SweepRecorder, sweepMigrations } from '../store/sweeps.js';
+import type { SweepResult } from '../sweep/types.js';
+import { FakeMonitor } from './fake-monitor.js';
+import { buildMetricsRegistry } from './metrics.js';
+import { allHosts } from './swept-hosts.js';
+
+const T0 = Date.parse('2026-04-01T00:00:00.000Z');
+
+const ok = (host: string, target = host): SweepResult => ({
+  status: 'ok',
+  target,
+  host,
+  at: T0 + 100,
+  durationMs: 90,
+  uptimeSeconds: 7200,
+  bootedAt: new Date(T0 - 7_200_000).toISOString(),
+  load1: 0.5,
+  load5: 0.25,
+  load15: 0.1,
+});
+
+const failed = (host: string, target = host): SweepResult => ({
+  status: 'error',
+  target,
+  host,
+  at: T0 + 200,
+  durationMs: 5000,
+  errorClass: 'timeout',
+  message: 'no answer within 5s',
+});
+
+/** A monitor with agent hosts and a database a sweep wrote into (some ids shared). */
+function fleet(): { monitor: FakeMonitor; db: Db } {
+  const db = openDb(':memory:', [sweepMigrations]);
+  const results = [
+    ok('shared.example'), // also an agent host: the agent row wins
+    ok('nas.example'),
+    ok('printer.example'),
+    failed('switch.example'),
+    failed('ups.example', 'root@ups.example:2222'),
+    ok('ups.example', 'ups.example'), // two targets, one host name: both listed by target
+  ];
+  const rec = new SweepRecorder(db, { id: 'run-1', startedAt: T0, total: results.length, mode: 'local' });
+  for (const r of results) rec.write(r);
+  rec.finish(T0 + 5000);
+  const monitor = new FakeMonitor();
+  monitor.setHost({ id: 'shared.example' }, T0);
+  monitor.setHost({ id: 'web-1' }, T0);
+  monitor.setHost({ id: 'web-2', state: 'down' }, T0);
+  monitor.setHost({ id: 'db-1', state: 'left' }, T0);
+  return { monitor, db };
+}
+
+/** `thump_hosts` samples as `source/state` → value. */
+async function hostsGauge(monitor: FakeMonitor, db?: Db): Promise<Record<string, number>> {
+  const reg = buildMetricsRegistry(monitor, undefined, { sseClients: () => 0, ...(db ? { db } : {}) });
+  const metric = await reg.getSingleMetric('thump_hosts')?.get();
+  const out: Record<string, number> = {};
+  for (const v of metric?.values ?? []) out[`${v.labels.source}/${v.labels.state}`] = v.value;
+  return out;
+}
+
+describe('thump_hosts', () => {
+  it('counts agent and swept hosts by state with a source label, as /api/hosts lists them', async () => {
+    const { monitor, db } = fleet();
+    expect(await hostsGauge(monitor, db)).toEqual({
+      'agent/up': 2,
+      'agent/down': 1,
+      'agent/left': 1,
+      'sweep/up': 3,
+      'sweep/down': 2,
+    });
+  });
+
+  it('agrees with the merged host list behind /api/hosts and /api/summary', async () => {
+    const { monitor, db } = fleet();
+    const expected: Record<string, number> = {};
+    for (const h of allHosts(monitor.hosts(), db)) {
+      const key = `${h.source}/${h.state}`;
+      expected[key] = (expected[key] ?? 0) + 1;
+    }
+    const gauge = await hostsGauge(monitor, db);
+    expect(Object.fromEntries(Object.entries(gauge).filter(([, v]) => v > 0))).toEqual(expected);
+  });
+
+  it('exports the sweep series at 0 when the database has no sweep tables yet', async () => {
+    const { monitor } = fleet();
+    const gauge = await hostsGauge(monitor, openDb(':memory:', []));
+    expect(gauge['sweep/up']).toBe(0);
+    expect(gauge['sweep/down']).toBe(0);
+    expect(gauge['agent/up']).toBe(2);
+  });
+
+  it('has agent series only when no database is given', async () => {
+    const { monitor } = fleet();
+    expect(await hostsGauge(monitor)).toEqual({ 'agent/up': 2, 'agent/down': 1, 'agent/left': 1 });
+  });
+});
