@@ -66,7 +66,7 @@ describe('sweep flags without a config file', () => {
 
   it('still takes THUMP_SWEEP__ variables, and flags still win over them', async () => {
     const env = { THUMP_SWEEP__TIMEOUT: '3s', THUMP_SWEEP__CONCURRENCY: '9' };
-    const { flags } = await withSweepConfig({ identity: [], concurrency: '4' }, {}, env);
+    const { flags } = await withSweepConfig<ProbeFlags>({ identity: [], concurrency: '4' }, {}, env);
     expect(flags.timeout).toBe('3000ms');
     expect(flags.concurrency).toBe('4');
   });
