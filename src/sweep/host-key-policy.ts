@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   hostKeyAlgorithmsFor,
-  type KnownHostEntry,
+  KnownHostsIndex,
   keyBlobType,
   knownHostName,
   knownHostsLine,
@@ -27,14 +27,14 @@ export interface HostKeyVerifier {
  * so a host seen twice is only appended once.
  */
 export class KnownHostsPolicy implements HostKeyVerifier {
-  private entries: KnownHostEntry[];
+  private readonly entries: KnownHostsIndex;
 
   constructor(
     readonly path: string,
     readonly mode: HostKeyMode,
     text?: string,
   ) {
-    this.entries = parseKnownHosts(text ?? '');
+    this.entries = new KnownHostsIndex(parseKnownHosts(text ?? ''));
   }
 
   /** Reads `path` (a missing file is an empty one: every host is new). */
@@ -72,6 +72,6 @@ export class KnownHostsPolicy implements HostKeyVerifier {
     const line = knownHostsLine(host, port, key);
     mkdirSync(dirname(this.path), { recursive: true });
     appendFileSync(this.path, line, { mode: 0o644 });
-    this.entries.push(...parseKnownHosts(line));
+    this.entries.add(parseKnownHosts(line));
   }
 }

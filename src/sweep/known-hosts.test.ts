@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   entryMatches,
   hostKeyAlgorithmsFor,
+  KnownHostsIndex,
   keyBlobType,
   knownHostsLine,
   lookupHostKey,
@@ -72,5 +73,41 @@ describe('known_hosts', () => {
     expect(line).toBe(`[127.0.0.1]:2200 ssh-ed25519 ${K1.toString('base64')}\n`);
     expect(lookupHostKey(parseKnownHosts(line), '127.0.0.1', 2200, K1)).toEqual({ status: 'known' });
     expect(keyBlobType(Buffer.from([0, 0]))).toBeUndefined();
+  });
+
+  it('indexes plain names case-insensitively and keeps file order across plain, pattern and hashed lines', () => {
+    const k = (fill: number) => blob('ssh-ed25519', fill).toString('base64');
+    const index = new KnownHostsIndex(
+      parseKnownHosts(
+        [
+          `web*,!web9 ssh-ed25519 ${k(11)}`,
+          `${hashed('web1')} ssh-ed25519 ${k(12)}`,
+          `WEB1,web1,10.0.0.1 ssh-ed25519 ${k(13)}`,
+          `[web1]:2222 ssh-rsa ${R1.toString('base64')}`,
+        ].join('\n'),
+      ),
+    );
+    expect(index.matching('web1', 22).map((e) => e.line)).toEqual([1, 2, 3]);
+    expect(index.matching('Web1', 22).map((e) => e.line)).toEqual([1, 3]);
+    expect(index.matching('web9', 22)).toEqual([]);
+    expect(index.matching('10.0.0.1', 22).map((e) => e.line)).toEqual([3]);
+    expect(index.matching('web1', 2222).map((e) => e.line)).toEqual([4]);
+    // The first recorded line of the key's type is the one a changed key is reported against.
+    expect(lookupHostKey(index, 'web1', 22, K2)).toEqual({
+      status: 'changed',
+      line: 1,
+      keyType: 'ssh-ed25519',
+    });
+    expect(lookupHostKey(index, 'web1', 22, blob('ssh-ed25519', 13))).toEqual({ status: 'known' });
+  });
+
+  it('sees entries added after a lookup (accept-new) for the same host', () => {
+    const index = new KnownHostsIndex();
+    expect(lookupHostKey(index, '127.0.0.1', 2200, K1)).toEqual({ status: 'unknown' });
+    index.add(parseKnownHosts(knownHostsLine('127.0.0.1', 2200, K1)));
+    expect(lookupHostKey(index, '127.0.0.1', 2200, K1)).toEqual({ status: 'known' });
+    expect(hostKeyAlgorithmsFor(index, '127.0.0.1', 2200)).toEqual(['ssh-ed25519']);
+    index.add(parseKnownHosts(`@revoked * ssh-ed25519 ${K1.toString('base64')}`));
+    expect(lookupHostKey(index, '127.0.0.1', 2200, K1)).toEqual({ status: 'revoked', line: 1 });
   });
 });

@@ -49,27 +49,112 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${esc}$`, 'i');
 }
 
-/** True when the entry's host field names `host:port` (hashed or pattern list). */
-export function entryMatches(hosts: string, host: string, port: number): boolean {
-  const name = knownHostName(host, port);
+/**
+ * Compiles an entry's host field into a test on `knownHostName()` text: a hashed name
+ * (`|1|salt|hash`, one HMAC per test) or a pattern list with `*`, `?` and `!` negation.
+ */
+export function hostFieldMatcher(hosts: string): (name: string) => boolean {
   if (hosts.startsWith('|1|')) {
     const [, , salt, hash] = hosts.split('|');
-    if (!salt || !hash) return false;
+    if (!salt || !hash) return () => false;
     const want = Buffer.from(hash, 'base64');
-    const got = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest();
-    return want.length === got.length && timingSafeEqual(want, got);
+    const key = Buffer.from(salt, 'base64');
+    return (name) => {
+      const got = createHmac('sha1', key).update(name).digest();
+      return want.length === got.length && timingSafeEqual(want, got);
+    };
   }
-  let matched = false;
-  for (const raw of hosts.split(',')) {
+  const pats = hosts.split(',').map((raw) => {
     const negated = raw.startsWith('!');
-    const pat = negated ? raw.slice(1) : raw;
-    if (globToRegExp(pat).test(name)) {
-      if (negated) return false;
-      matched = true;
+    return { negated, re: globToRegExp(negated ? raw.slice(1) : raw) };
+  });
+  return (name) => {
+    let matched = false;
+    for (const p of pats) {
+      if (p.re.test(name)) {
+        if (p.negated) return false;
+        matched = true;
+      }
+    }
+    return matched;
+  };
+}
+
+/** True when the entry's host field names `host:port` (hashed or pattern list). */
+export function entryMatches(hosts: string, host: string, port: number): boolean {
+  return hostFieldMatcher(hosts)(knownHostName(host, port));
+}
+
+/** Plain host names of a field with no wildcard, negation or hash (lower-cased), else undefined. */
+function literalNames(hosts: string): string[] | undefined {
+  if (hosts.startsWith('|') || /[*?!]/.test(hosts)) return undefined;
+  return hosts.split(',').map((n) => n.toLowerCase());
+}
+
+/**
+ * known_hosts entries indexed for lookups by host: plain names (most lines) through a map,
+ * only wildcard, negated and hashed fields are tested one by one, each compiled once.
+ * A sweep asks twice per host (key types to offer, then the key), so the last answer is
+ * kept. Order is file order (then appended entries), which decides which line a
+ * "changed" report names.
+ */
+export class KnownHostsIndex {
+  private readonly byName = new Map<string, Array<{ seq: number; entry: KnownHostEntry }>>();
+  private readonly scanned: Array<{
+    seq: number;
+    entry: KnownHostEntry;
+    matches: (name: string) => boolean;
+  }> = [];
+  private readonly revokedEntries: KnownHostEntry[] = [];
+  private seq = 0;
+  private last: { name: string; entries: KnownHostEntry[] } | undefined;
+
+  constructor(entries: readonly KnownHostEntry[] = []) {
+    this.add(entries);
+  }
+
+  add(entries: readonly KnownHostEntry[]): void {
+    this.last = undefined;
+    for (const entry of entries) {
+      const seq = this.seq++;
+      if (entry.marker === '@revoked') {
+        this.revokedEntries.push(entry);
+        continue;
+      }
+      if (entry.marker) continue; // @cert-authority: certificates are not supported
+      const names = literalNames(entry.hosts);
+      if (!names) {
+        this.scanned.push({ seq, entry, matches: hostFieldMatcher(entry.hosts) });
+        continue;
+      }
+      for (const n of new Set(names)) {
+        const list = this.byName.get(n);
+        if (list) list.push({ seq, entry });
+        else this.byName.set(n, [{ seq, entry }]);
+      }
     }
   }
-  return matched;
+
+  /** `@revoked` entries (they apply to every host). */
+  get revoked(): readonly KnownHostEntry[] {
+    return this.revokedEntries;
+  }
+
+  /** Unmarked entries whose host field names host:port, in file order. */
+  matching(host: string, port: number): readonly KnownHostEntry[] {
+    const name = knownHostName(host, port);
+    if (this.last?.name === name) return this.last.entries;
+    const hits = [...(this.byName.get(name.toLowerCase()) ?? [])];
+    for (const s of this.scanned) if (s.matches(name)) hits.push(s);
+    if (hits.length > 1) hits.sort((a, b) => a.seq - b.seq);
+    const entries = hits.map((h) => h.entry);
+    this.last = { name, entries };
+    return entries;
+  }
 }
+
+const asIndex = (e: KnownHostsIndex | readonly KnownHostEntry[]) =>
+  e instanceof KnownHostsIndex ? e : new KnownHostsIndex(e);
 
 /** The key type named inside an SSH public key blob (`ssh-ed25519`, `ssh-rsa`...). */
 export function keyBlobType(blob: Buffer): string | undefined {
@@ -91,21 +176,17 @@ export type HostKeyLookup =
  * never log in).
  */
 export function lookupHostKey(
-  entries: readonly KnownHostEntry[],
+  entries: KnownHostsIndex | readonly KnownHostEntry[],
   host: string,
   port: number,
   key: Buffer,
 ): HostKeyLookup {
+  const index = asIndex(entries);
+  for (const e of index.revoked) if (e.key.equals(key)) return { status: 'revoked', line: e.line };
   const type = keyBlobType(key);
   let changed: { line: number; keyType: string } | undefined;
   let known = false;
-  for (const e of entries) {
-    if (e.marker === '@revoked') {
-      if (e.key.equals(key)) return { status: 'revoked', line: e.line };
-      continue;
-    }
-    if (e.marker === '@cert-authority') continue;
-    if (!entryMatches(e.hosts, host, port)) continue;
+  for (const e of index.matching(host, port)) {
     if (e.key.equals(key)) known = true;
     else if (e.keyType === type && !changed) changed = { line: e.line, keyType: e.keyType };
   }
@@ -129,15 +210,14 @@ const ALGOS_FOR_TYPE: Record<string, string[]> = {
  * "unknown"). Undefined when nothing is recorded (offer ssh2's defaults).
  */
 export function hostKeyAlgorithmsFor(
-  entries: readonly KnownHostEntry[],
+  entries: KnownHostsIndex | readonly KnownHostEntry[],
   host: string,
   port: number,
 ): string[] | undefined {
   const algos = new Set<string>();
-  for (const e of entries) {
-    if (e.marker) continue;
+  for (const e of asIndex(entries).matching(host, port)) {
     const a = ALGOS_FOR_TYPE[e.keyType];
-    if (a && entryMatches(e.hosts, host, port)) for (const x of a) algos.add(x);
+    if (a) for (const x of a) algos.add(x);
   }
   return algos.size > 0 ? [...algos] : undefined;
 }

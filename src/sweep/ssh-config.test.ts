@@ -57,6 +57,14 @@ describe('ssh config', () => {
     expect(hostMatches(['h?-*'], 'h12-abc')).toBe(false);
   });
 
+  it('matches plain names case-insensitively and only whole, with negation vetoing', () => {
+    expect(hostMatches(['Web1.Prod'], 'web1.prod')).toBe(true);
+    expect(hostMatches(['web1.prod'], 'web1xprod')).toBe(false);
+    expect(hostMatches(['web1'], 'web10')).toBe(false);
+    expect(hostMatches(['*', '!db1'], 'DB1')).toBe(false);
+    expect(hostMatches(['!db1'], 'web1')).toBe(false);
+  });
+
   it('expands Include files into the current position', () => {
     const b = parseSshConfig('Include extra.conf\nHost *\n  User late\n', (p) =>
       p === 'extra.conf' ? ['Host inc\n  User included\n  Port 2200\n'] : [],

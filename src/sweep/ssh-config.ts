@@ -68,21 +68,49 @@ export function parseSshConfig(
   return blocks;
 }
 
-function globMatch(pattern: string, text: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i').test(text);
+/** A `Host` pattern as a test on an alias: plain names compare case-insensitively, globs via a RegExp. */
+function patternTest(pattern: string): (alias: string) => boolean {
+  if (pattern === '*') return () => true;
+  if (!/[*?]/.test(pattern)) {
+    const lower = pattern.toLowerCase();
+    return (alias) => alias.toLowerCase() === lower;
+  }
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+  return (alias) => re.test(alias);
+}
+
+type PatternList = Array<{ negated: boolean; test: (alias: string) => boolean }>;
+
+/** Each block's pattern list compiled once (a sweep resolves every alias against every block). */
+const compiled = new WeakMap<readonly string[], PatternList>();
+
+function compile(patterns: readonly string[]): PatternList {
+  let list = compiled.get(patterns);
+  if (!list) {
+    list = patterns.map((p) =>
+      p.startsWith('!')
+        ? { negated: true, test: patternTest(p.slice(1)) }
+        : { negated: false, test: patternTest(p) },
+    );
+    compiled.set(patterns, list);
+  }
+  return list;
 }
 
 /** True when a `Host` pattern list matches `alias` (a negated match vetoes). */
 export function hostMatches(patterns: readonly string[], alias: string): boolean {
   let matched = false;
-  for (const p of patterns) {
-    if (p.startsWith('!')) {
-      if (globMatch(p.slice(1), alias)) return false;
-    } else if (globMatch(p, alias)) matched = true;
+  for (const p of compile(patterns)) {
+    if (p.test(alias)) {
+      if (p.negated) return false;
+      matched = true;
+    }
   }
   return matched;
 }
