@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createProbeOptions,
+  openClient,
   type ProbeSetup,
   probeHost,
+  runCommand,
   type SweepResult,
   type SweepTarget,
 } from '../src/sweep/index.js';
@@ -210,5 +213,34 @@ describe('probeHost against a real sshd', () => {
     const r = await probeHost(target('127.0.0.1', sshd.port), opts({ command: 'echo nope >&2; exit 3' }));
     expectError(r, 'command');
     if (r.status === 'error') expect(r.message).toContain('exit 3');
+  });
+
+  it('does not make the server prove the host keys it announces after login', async () => {
+    // Control: a plain ssh2 client answers sshd's hostkeys-00 announcement with a
+    // hostkeys-prove request and emits 'hostkeys' once the proofs are checked. Two commands
+    // run after login are enough for that round trip: sshd answers requests in order.
+    const key = readFileSync(sshd.clientKeyPath);
+    const plain = new ssh2.Client();
+    let plainProved = false;
+    plain.on('hostkeys', () => {
+      plainProved = true;
+    });
+    await new Promise<void>((res, rej) => {
+      plain.once('ready', res).once('error', rej);
+      plain.connect({ host: '127.0.0.1', port: sshd.port, username: sshd.user, privateKey: key });
+    });
+    const deadline = () => performance.now() + 5000;
+    for (let i = 0; i < 2; i++) await runCommand(plain, 'true', deadline(), 5000);
+    plain.end();
+    expect(plainProved).toBe(true);
+
+    const client = await openClient(target('127.0.0.1', sshd.port), opts(), deadline());
+    let proved = false;
+    client.on('hostkeys', () => {
+      proved = true;
+    });
+    for (let i = 0; i < 2; i++) await runCommand(client, 'true', deadline(), 5000);
+    client.end();
+    expect(proved).toBe(false);
   });
 });
