@@ -173,7 +173,7 @@ describe('thump agent on loopback', () => {
     ],
     [['--to', '127.0.0.1:9'], /no secret/],
     [['--secret-file', secretFile], /no destination/],
-    [['--to', 'host:99999', '--secret-file', secretFile], /--to: "host:99999" has no valid port/],
+    [['--to', 'host:99999', '--secret-file', secretFile], /agent\.to\[0\]: "host:99999" has no valid port/],
     [['--to', 'h', '--interval', 'soon', '--secret-file', secretFile], /agent\.interval/],
     [['--to', 'h', '--label', 'novalue', '--secret-file', secretFile], /--label: "novalue" is not KEY=VALUE/],
   ])('exits 2 with one clear line for %j', async (args, message) => {

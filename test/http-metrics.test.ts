@@ -46,6 +46,7 @@ describe('GET /metrics on a real monitor', () => {
     expect(metricValue(text, 'thump_hosts{state="up"}')).toBe(1);
     expect(metricValue(text, 'thump_events_total{type="new"}')).toBe(1);
     expect(text).toContain('thump_packets_rejected_total{reason="bad-mac"} ');
+    expect(metricValue(text, 'thump_udp_kernel_drops_total')).toBe(0); // native receiver (the default)
     expect(text).toContain('# TYPE thump_detection_lateness_seconds histogram');
     expect(text).toContain('thump_detection_lateness_seconds_bucket{le="+Inf"} ');
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);

@@ -238,7 +238,7 @@ describe('thump monitor bad input (real process on loopback)', () => {
     {
       name: 'a bad --udp address',
       prepare: (dir: string) => ['--secret-file', writeSecret(dir), '--udp', 'not-an-address'],
-      match: /--udp.*not-an-address/,
+      match: /monitor\.udp\[0\]: "not-an-address" is not a UDP listen address/,
     },
   ])('exits 2 with one clear line for $name', async ({ prepare, match }) => {
     const { dir } = setup();

@@ -95,6 +95,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const registry = buildMetricsRegistry(deps.monitor, deps.notify, {
     sseClients: () => hub.clientCount,
     lastSweep: () => lastSweepSummary(deps.db),
+    db: deps.db,
   });
   systemRoutes(app, ctx, registry);
   hostRoutes(app, ctx);

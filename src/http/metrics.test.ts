@@ -53,16 +53,37 @@ function fleet(): { monitor: FakeMonitor; db: Db } {
   return { monitor, db };
 }
 
-/** `thump_hosts` samples as `source/state` → value. */
+/** `thump_hosts_by_source` samples as `source/state` → value. */
 async function hostsGauge(monitor: FakeMonitor, db?: Db): Promise<Record<string, number>> {
   const reg = buildMetricsRegistry(monitor, undefined, { sseClients: () => 0, ...(db ? { db } : {}) });
-  const metric = await reg.getSingleMetric('thump_hosts')?.get();
+  const metric = await reg.getSingleMetric('thump_hosts_by_source')?.get();
   const out: Record<string, number> = {};
   for (const v of metric?.values ?? []) out[`${v.labels.source}/${v.labels.state}`] = v.value;
   return out;
 }
 
-describe('thump_hosts', () => {
+describe('thump_hosts (totals by state)', () => {
+  it('adds agent and swept hosts per state, without a source label', async () => {
+    const { monitor, db } = fleet();
+    const reg = buildMetricsRegistry(monitor, undefined, { sseClients: () => 0, db });
+    const metric = await reg.getSingleMetric('thump_hosts')?.get();
+    const out = Object.fromEntries((metric?.values ?? []).map((v) => [JSON.stringify(v.labels), v.value]));
+    expect(out).toEqual({ '{"state":"up"}': 5, '{"state":"down"}': 3, '{"state":"left"}': 1 });
+  });
+});
+
+describe('thump_udp_kernel_drops_total', () => {
+  it('is exported when the receiver can see kernel drops, absent otherwise', async () => {
+    const { monitor } = fleet();
+    const text = async () => buildMetricsRegistry(monitor, undefined, { sseClients: () => 0 }).metrics();
+    expect(await text()).not.toMatch(/^thump_udp_kernel_drops_total \d/m);
+    const stats = monitor.stats.bind(monitor);
+    monitor.stats = () => ({ ...stats(), udpKernelDrops: 17 });
+    expect(await text()).toContain('thump_udp_kernel_drops_total 17');
+  });
+});
+
+describe('thump_hosts_by_source', () => {
   it('counts agent and swept hosts by state with a source label, as /api/hosts lists them', async () => {
     const { monitor, db } = fleet();
     expect(await hostsGauge(monitor, db)).toEqual({

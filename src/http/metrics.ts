@@ -84,28 +84,46 @@ export function buildMetricsRegistry(
   const add = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', read: () => Sample[]) =>
     reg.registerMetric(new SnapshotMetric(name, help, type, read) as unknown as Metric<string>);
 
+  // Per (state, source): agent hosts from the monitor, swept hosts from the db, merged as
+  // /api/hosts and /api/summary merge them (agent data wins on a shared id).
+  const hostCounts = (): Array<{ state: string; source: 'agent' | 'sweep'; value: number }> => {
+    const s = monitor.stats().hostsByState;
+    const out: Array<{ state: string; source: 'agent' | 'sweep'; value: number }> = HOST_STATES.map(
+      (state) => ({ state, source: 'agent', value: s[state] ?? 0 }),
+    );
+    const db = extras.db;
+    if (db !== undefined) {
+      const swept = { up: 0, down: 0 };
+      for (const h of sweptHosts(db, (id) => monitor.host(id) !== undefined)) {
+        if (h.state === 'up' || h.state === 'down') swept[h.state]++;
+      }
+      for (const state of SWEPT_STATES) out.push({ state, source: 'sweep', value: swept[state] });
+    }
+    return out;
+  };
   add(
     'thump_hosts',
-    'Known hosts by state and source (agent: heartbeats; sweep: agentless hosts a sweep recorded, unless an agent reports the same id).',
+    'Known hosts by state: agent hosts plus agentless hosts a sweep recorded (see thump_hosts_by_source).',
     'gauge',
     () => {
-      const s = monitor.stats().hostsByState;
-      const out: Sample[] = HOST_STATES.map((state) => ({
-        labels: { state, source: 'agent' },
-        value: s[state] ?? 0,
-      }));
-      const db = extras.db;
-      if (db !== undefined) {
-        // The same merge as /api/hosts and /api/summary (agent data wins on a shared id),
-        // asking the monitor per swept host instead of listing every agent host.
-        const swept = { up: 0, down: 0 };
-        for (const h of sweptHosts(db, (id) => monitor.host(id) !== undefined)) {
-          if (h.state === 'up' || h.state === 'down') swept[h.state]++;
-        }
-        for (const state of SWEPT_STATES)
-          out.push({ labels: { state, source: 'sweep' }, value: swept[state] });
-      }
-      return out;
+      const total = new Map<string, number>();
+      for (const c of hostCounts()) total.set(c.state, (total.get(c.state) ?? 0) + c.value);
+      return [...total].map(([state, value]) => ({ labels: { state }, value }));
+    },
+  );
+  add(
+    'thump_hosts_by_source',
+    'Known hosts by state and source (agent: heartbeats; sweep: agentless hosts a sweep recorded, unless an agent reports the same id).',
+    'gauge',
+    () => hostCounts().map((c) => ({ labels: { state: c.state, source: c.source }, value: c.value })),
+  );
+  add(
+    'thump_udp_kernel_drops_total',
+    'Heartbeat datagrams the kernel dropped because the UDP receive buffer was full (native receiver only).',
+    'counter',
+    () => {
+      const d = monitor.stats().udpKernelDrops;
+      return d === undefined ? [] : [{ value: d }];
     },
   );
   add('thump_hosts_flapping', 'Hosts currently flagged as flapping.', 'gauge', () => [
