@@ -7,17 +7,76 @@
  * No database (events are counted and dropped). Talks to the parent over IPC: `reset`,
  * `report`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { MonitorCore } from '../src/monitor/core.js';
 import { createIngest } from '../src/monitor/ingest.js';
+import { Monitor } from '../src/monitor/monitor.js';
 import { UdpReceiver } from '../src/monitor/receiver.js';
 import { Keyring, keyFromSecret } from '../src/protocol/index.js';
+import { openDb } from '../src/store/db.js';
+import { coreMigrations } from '../src/store/events.js';
 
-/** `bare`/`thump` use node:dgram; `bare-native`/`thump-native` the batched native receiver. */
-const mode = process.argv[2] as 'bare' | 'thump' | 'bare-native' | 'thump-native';
+/**
+ * `bare`/`thump` use node:dgram; `bare-native`/`thump-native` the batched native receiver;
+ * `monitor` is the whole Monitor service (native receiver, SQLite file, event persistence and
+ * the 1 s flush of changed host rows), as `thump monitor` runs it without HTTP and notify.
+ */
+const mode = process.argv[2] as 'bare' | 'thump' | 'bare-native' | 'thump-native' | 'monitor';
 const secret = process.argv[3] as string;
+if (mode === 'monitor') await runWholeMonitor();
 let count = 0;
 let cpu = process.cpuUsage();
 let t0 = performance.now();
+
+async function runWholeMonitor(): Promise<never> {
+  const dir = mkdtempSync(join(tmpdir(), 'thump-bench-mon-'));
+  const m = new Monitor({
+    db: openDb(join(dir, 'thump.db'), [coreMigrations]),
+    keyring: new Keyring(keyFromSecret(secret)),
+    listen: [{ host: '127.0.0.1', port: 0, family: 4 }],
+    recvBufferBytes: 8 * 1024 * 1024,
+    receiver: 'native',
+    core: { initialCapacity: 65_536 },
+    logger: pino({ level: 'silent' }),
+  });
+  await m.start();
+  const counted = () => m.stats().packetsTotal;
+  let base = counted();
+  let cpu0 = process.cpuUsage();
+  process.send?.({ type: 'ready', port: m.udp[0]?.port, rcvbuf: 0, kind: 'monitor' });
+  process.on('message', (msg: { type: string }) => {
+    if (msg.type === 'reset') {
+      base = counted();
+      cpu0 = process.cpuUsage();
+      process.send?.({ type: 'reset-done' });
+    } else if (msg.type === 'report') {
+      let last = -1;
+      const poll = setInterval(() => {
+        const c = counted() - base;
+        if (c === last) {
+          clearInterval(poll);
+          const used = process.cpuUsage(cpu0);
+          process.send?.({
+            type: 'report',
+            count: c,
+            cpuUs: used.user + used.system,
+            kernelDrops: m.stats().udpKernelDrops,
+          });
+        }
+        last = c;
+      }, 1200); // longer than the 1 s flush, so the flush of this round is counted
+    } else if (msg.type === 'exit') {
+      void m.stop().then(() => {
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(0);
+      });
+    }
+  });
+  return new Promise<never>(() => {});
+}
 
 const core = new MonitorCore({ initialCapacity: 65_536 });
 const { ingest } = createIngest(core, {
