@@ -164,7 +164,16 @@ describe('GET /api/events', () => {
   });
 
   it('answers 400 for a bad cursor, time or type', async () => {
-    for (const q of ['before=zzz', 'after=c-1', 'since=yesterday', 'type=exploded', 'limit=0']) {
+    for (const q of [
+      'before=zzz',
+      'after=c-1',
+      'since=yesterday',
+      'since=March%207', // Date.parse reads this (as 2001)
+      'until=2026-02-30T00:00:00Z', // Date.parse reads this as March 2
+      'until=2026-01-31T02:00:00', // no timezone
+      'type=exploded',
+      'limit=0',
+    ]) {
       const { status, body } = await get(`/api/events?${q}`);
       expect(status, q).toBe(400);
       expect(typeof body.error).toBe('string');

@@ -1,3 +1,4 @@
+import { tryParseIsoTime } from '../notify/silences.js';
 import { HttpError } from './http-error.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -38,11 +39,12 @@ export function intParam(
 export function timeParam(q: Query, name: string): number | undefined {
   const raw = one(q, name);
   if (raw === undefined || raw === '') return undefined;
-  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(ms))
+  // Not Date.parse: it reads "1" and "March 7", and a time without a zone as local time.
+  const ms = /^\d{1,15}$/.test(raw) ? Number(raw) : tryParseIsoTime(raw);
+  if (ms === undefined)
     throw new HttpError(
       400,
-      `${name} must be an ISO 8601 time or ms since epoch, got ${JSON.stringify(raw)}`,
+      `${name} must be an ISO 8601 time with a timezone (e.g. 2026-01-31T02:00:00Z) or ms since epoch, got ${JSON.stringify(raw.slice(0, 60))}`,
     );
   return ms;
 }
