@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createProbeOptions,
   openClient,
@@ -242,5 +242,30 @@ describe('probeHost against a real sshd', () => {
     for (let i = 0; i < 2; i++) await runCommand(client, 'true', deadline(), 5000);
     client.end();
     expect(proved).toBe(false);
+  });
+
+  it('negotiates ECDH P-256 with OpenSSH and still logs in where only curve25519 is offered', async () => {
+    const kex: string[] = [];
+    const connect = ssh2.Client.prototype.connect;
+    const spy = vi.spyOn(ssh2.Client.prototype, 'connect').mockImplementation(function (
+      this: ssh2.Client,
+      cfg,
+    ) {
+      this.once('handshake', (n) => kex.push(n.kex));
+      return connect.call(this, cfg);
+    });
+    const only25519 = await startSshd({ extraConfig: ['KexAlgorithms curve25519-sha256'] });
+    try {
+      expect((await probeHost(target('127.0.0.1', sshd.port), opts())).status).toBe('ok');
+      const r = await probeHost(
+        target('127.0.0.1', only25519.port),
+        opts({ identityFiles: [only25519.clientKeyPath], knownHostsFile: only25519.knownHostsPath }),
+      );
+      expect(r.status, JSON.stringify(r)).toBe('ok');
+      expect(kex).toEqual(['ecdh-sha2-nistp256', 'curve25519-sha256']);
+    } finally {
+      spy.mockRestore();
+      await only25519.stop();
+    }
   });
 });
