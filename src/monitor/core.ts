@@ -4,6 +4,7 @@ import { checkChanges } from './checks.js';
 import { DeadlineWheel } from './detector.js';
 import { type FlapThresholds, nextFlapping, pushSample } from './flapping.js';
 import { Histogram, LATENESS_BOUNDS_MS } from './histogram.js';
+import { addSample, DEFAULT_PHI_OPTIONS, type PhiOptions, phiTimeout, phiZ, priorVariance } from './phi.js';
 import { DOWN, F_DIRTY, F_FLAPPING, F_SILENT_DOWN, HostRegistry, LEFT, UP } from './registry.js';
 import type { EventType, HistogramSnapshot, HostSource, HostView, MonitorStats, NewEvent } from './types.js';
 
@@ -13,6 +14,13 @@ export interface CoreOptions {
   timeoutMultiplier: number;
   /** Fixed timeout for every host, overriding the multiplier. */
   timeoutMs?: number;
+  /**
+   * `fixed`: the timeout above. `phi`: per host, the time at which phi accrual crosses
+   * `phi.threshold` (phi.ts), learned from the host's own beats; the fixed timeout until
+   * `phi.minSamples` gaps were seen since the host (re)started, recovered or changed interval.
+   */
+  detector: 'fixed' | 'phi';
+  phi: PhiOptions;
   /** Interval assumed for legacy `Thump!`/`PyHB` senders (PyHeartBeat beats every 10 s). */
   legacyIntervalMs: number;
   flapping: FlapThresholds & { enabled: boolean };
@@ -28,6 +36,8 @@ export interface CoreOptions {
 
 export const DEFAULT_CORE_OPTIONS: CoreOptions = {
   timeoutMultiplier: 3,
+  detector: 'fixed',
+  phi: DEFAULT_PHI_OPTIONS,
   legacyIntervalMs: 10_000,
   flapping: { enabled: true, high: 30, low: 25 },
   partition: { enabled: true, minHosts: 4, silenceIntervals: 2 },
@@ -55,11 +65,21 @@ export class MonitorCore {
   private lastAnyBeatAt = Number.NEGATIVE_INFINITY;
   private partitionSince = -1;
   private silent: number[] = [];
+  /**
+   * Hosts whose deadline passed before the partition guard could tell a dead host from a cut
+   * network (index -> deadline); empty except between such a deadline and the next beat.
+   */
+  private readonly overdue = new Map<number, number>();
   private readonly onDue = (i: number, deadline: number) => this.deadlinePassed(i, deadline);
   private tickNow = 0;
+  /** Phi mode on, and its z (the deadline is mean + z x std), computed once. */
+  private readonly phiOn: boolean;
+  private readonly phiZ: number;
 
   constructor(opts: Partial<CoreOptions> = {}) {
     this.opts = { ...DEFAULT_CORE_OPTIONS, ...opts };
+    this.phiOn = this.opts.detector === 'phi';
+    this.phiZ = this.phiOn ? phiZ(this.opts.phi.threshold) : 0;
     this.reg = new HostRegistry(this.opts.initialCapacity);
     this.wheel = new DeadlineWheel(this.reg.cap, { slotMs: this.opts.slotMs });
     this.reg.onGrow = (n) => this.wheel.grow(n);
@@ -117,6 +137,7 @@ export class MonitorCore {
           restartedFrom = r.bootId(i);
         }
         r.setBoot(i, b.bootId);
+        r.phiCount[i] = 0; // another boot: the old gaps say nothing about the new one
       }
     } else {
       i = this.addHost(b.hostId, 'agent', now, ip, port);
@@ -178,18 +199,22 @@ export class MonitorCore {
     this.counters.beatsTotal++;
     this.lastAnyBeatAt = now;
     if (this.partitionSince >= 0) this.endPartition(now);
+    if (this.overdue.size > 0) this.releaseOverdue(i, now);
     r.setAddress(i, ip, port);
+    const gap = now - (r.lastBeatAt[i] as number);
     r.lastBeatAt[i] = now;
     const iv = intervalMs > 0 ? intervalMs : 1;
     if (r.intervalMs[i] !== iv) {
       r.intervalMs[i] = iv;
       r.timeoutMs[i] = this.timeoutFor(iv);
+      r.phiCount[i] = 0;
     }
     this.markDirty(i);
     const id = r.ids[i] as string;
     const prev = r.state[i] as number;
     if (goodbye) {
       this.wheel.clear(i);
+      r.phiCount[i] = 0;
       r.flags[i] = (r.flags[i] as number) & ~F_SILENT_DOWN;
       if (prev !== LEFT) {
         r.setState(i, LEFT, now);
@@ -210,7 +235,31 @@ export class MonitorCore {
     } else if (this.opts.flapping.enabled && (r.flapBits[i] as number) !== 0) {
       this.sample(i, false, now);
     }
+    // A gap that ended a down (or left) is an outage, not an inter-arrival time: start afresh.
+    if (this.phiOn) r.timeoutMs[i] = this.phiBeat(i, iv, prev === UP ? gap : -1);
     this.wheel.set(i, now + (r.timeoutMs[i] as number));
+  }
+
+  /**
+   * Phi mode, on an accepted beat of an up host: adds `gap` (ms since its previous beat; < 0
+   * = none usable) to host `i`'s estimate, or starts one from the fixed rule's prior, and
+   * returns the timeout to use until its next beat.
+   */
+  private phiBeat(i: number, intervalMs: number, gap: number): number {
+    const r = this.reg;
+    const o = this.opts.phi;
+    const fixed = this.timeoutFor(intervalMs);
+    const n = r.phiCount[i] as number;
+    if (n === 0 || gap < 0) {
+      r.phiMean[i] = intervalMs;
+      r.phiVar[i] = priorVariance(intervalMs, fixed, this.phiZ);
+      r.phiCount[i] = 1;
+      return fixed;
+    }
+    addSample(r.phiMean, r.phiVar, i, gap, 1 / o.window);
+    if (n < 255) r.phiCount[i] = n + 1;
+    if (n < o.minSamples) return fixed; // n samples now, counting this one
+    return phiTimeout(r.phiMean[i] as number, r.phiVar[i] as number, intervalMs, this.phiZ, o);
   }
 
   /** Records a flapping sample and emits `flapping`/`flapping-stopped` on a change. */
@@ -247,25 +296,66 @@ export class MonitorCore {
     return this.wheel.nextTickAt();
   }
 
-  private deadlinePassed(i: number, deadline: number): void {
+  private deadlinePassed(i: number, due: number): void {
     const r = this.reg;
     if (r.state[i] !== UP) return;
     const now = this.tickNow;
-    this.lateness.observe(Math.max(0, now - deadline));
+    const held = this.overdue.get(i);
+    const deadline = held ?? due;
+    if (held !== undefined) this.overdue.delete(i);
     const p = this.opts.partition;
+    if (
+      p.enabled &&
+      this.partitionSince < 0 &&
+      held === undefined &&
+      (r.counts[UP] as number) >= p.minHosts
+    ) {
+      const need = p.silenceIntervals * (r.intervalMs[i] as number);
+      if (
+        now - this.lastAnyBeatAt < need &&
+        (r.timeoutMs[i] as number) - (r.intervalMs[i] as number) < need
+      ) {
+        // A timeout shorter than interval + the guard's silence (phi, or a small multiplier):
+        // a network cut just before this deadline would not show as silence yet. Hold the
+        // host as overdue: the next beat from anyone proves the network works and makes it
+        // down (releaseOverdue); no beat until the silence is long enough makes it a partition.
+        this.overdue.set(i, deadline);
+        this.wheel.set(i, this.lastAnyBeatAt + need);
+        return;
+      }
+    }
+    this.lateness.observe(Math.max(0, now - deadline));
     if (
       p.enabled &&
       (this.partitionSince >= 0 ||
         ((r.counts[UP] as number) >= p.minHosts &&
           now - this.lastAnyBeatAt >= p.silenceIntervals * (r.intervalMs[i] as number)))
     ) {
-      if (this.partitionSince < 0) this.startPartition(now);
-      r.setState(i, DOWN, deadline);
-      r.flags[i] = (r.flags[i] as number) | F_SILENT_DOWN;
-      this.silent.push(i);
-      this.markDirty(i);
+      if (this.partitionSince < 0) {
+        this.startPartition(now);
+        for (const [j, d] of this.overdue) {
+          this.wheel.clear(j);
+          this.silentDown(j, d);
+        }
+        this.overdue.clear();
+      }
+      this.silentDown(i, deadline);
       return;
     }
+    this.markDown(i, deadline, now);
+  }
+
+  /** Down during a partition: recorded in the registry, no `down` event (see endPartition). */
+  private silentDown(i: number, deadline: number): void {
+    const r = this.reg;
+    r.setState(i, DOWN, deadline);
+    r.flags[i] = (r.flags[i] as number) | F_SILENT_DOWN;
+    this.silent.push(i);
+    this.markDirty(i);
+  }
+
+  private markDown(i: number, deadline: number, now: number): void {
+    const r = this.reg;
     r.setState(i, DOWN, deadline);
     this.markDirty(i);
     this.emit('down', r.ids[i] as string, deadline, {
@@ -274,6 +364,18 @@ export class MonitorCore {
       noticedAt: now,
     });
     this.sample(i, true, now);
+  }
+
+  /** A beat from host `from` arrived, so the network works: hosts held overdue are down. */
+  private releaseOverdue(from: number, now: number): void {
+    const r = this.reg;
+    for (const [j, deadline] of this.overdue) {
+      if (j === from || r.state[j] !== UP) continue;
+      this.wheel.clear(j);
+      this.lateness.observe(Math.max(0, now - deadline));
+      this.markDown(j, deadline, now);
+    }
+    this.overdue.clear();
   }
 
   private startPartition(now: number): void {
@@ -298,6 +400,11 @@ export class MonitorCore {
       if (r.state[i] === DOWN && ((r.flags[i] as number) & F_SILENT_DOWN) !== 0) {
         r.flags[i] = (r.flags[i] as number) & ~F_SILENT_DOWN;
         r.setState(i, UP, r.stateSince[i] as number);
+        if (this.phiOn) {
+          // The partition's gap is not an inter-arrival time: learn again from the next beat.
+          r.phiCount[i] = 0;
+          r.timeoutMs[i] = this.timeoutFor(r.intervalMs[i] as number);
+        }
         this.wheel.set(i, now + (r.timeoutMs[i] as number));
         this.markDirty(i);
       }
@@ -315,11 +422,16 @@ export class MonitorCore {
    * start-up grace: none is called down before one timeout from `now` has passed.
    */
   restore(hosts: Iterable<StoredHost>, now: number): void {
+    const r = this.reg;
     for (const h of hosts) {
-      if (this.reg.find(h.id) >= 0) continue;
-      const i = this.reg.restore(h);
+      if (r.find(h.id) >= 0) continue;
+      const i = r.restore(h);
+      // Phi estimates are not persisted, so in phi mode the fixed rule applies until the
+      // host has beaten often enough again (the grace is one fixed timeout, too).
+      const fixed = this.timeoutFor(h.intervalMs);
+      if (this.phiOn && h.intervalMs > 0) r.timeoutMs[i] = fixed;
       if (h.state === 'up') {
-        const t = h.timeoutMs > 0 ? h.timeoutMs : this.timeoutFor(h.intervalMs);
+        const t = (r.timeoutMs[i] as number) > 0 ? (r.timeoutMs[i] as number) : fixed;
         this.wheel.set(i, Math.max(h.lastBeatAt + t, now + t));
       }
     }

@@ -58,6 +58,14 @@ export class HostRegistry {
   diskTotal: Float64Array;
   diskUsed: Float64Array;
   load: Float32Array;
+  /**
+   * Phi detector estimates (core.ts, phi.ts): EWMA mean and variance of the time between
+   * accepted beats (ms, ms²), and 0 = no estimate yet, else 1 + samples taken (saturates at
+   * 255). Not persisted: a restarted monitor learns again. 9 bytes per host, used or not.
+   */
+  phiMean: Float32Array;
+  phiVar: Float32Array;
+  phiCount: Uint8Array;
   readonly checks = new Map<number, CheckResult[]>();
   readonly labels = new Map<number, Record<string, string>>();
   private readonly ips: string[] = [];
@@ -91,6 +99,9 @@ export class HostRegistry {
     this.diskTotal = new Float64Array(n);
     this.diskUsed = new Float64Array(n);
     this.load = new Float32Array(n * 3);
+    this.phiMean = new Float32Array(n);
+    this.phiVar = new Float32Array(n);
+    this.phiCount = new Uint8Array(n);
   }
 
   /** Current array capacity (hosts that fit before the next growth). */
@@ -280,6 +291,9 @@ export class HostRegistry {
     this.diskTotal = g(this.diskTotal);
     this.diskUsed = g(this.diskUsed);
     this.load = g(this.load, 3);
+    this.phiMean = g(this.phiMean);
+    this.phiVar = g(this.phiVar);
+    this.phiCount = g(this.phiCount);
     this.capacity = n;
     this.onGrow?.(n);
   }
