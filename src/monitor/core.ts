@@ -252,7 +252,7 @@ export class MonitorCore {
     const n = r.phiCount[i] as number;
     if (n === 0 || gap < 0) {
       r.phiMean[i] = intervalMs;
-      r.phiVar[i] = priorVariance(intervalMs, fixed, this.phiZ);
+      r.phiVar[i] = priorVariance(intervalMs, fixed, this.phiZ, o.acceptablePauseMs);
       r.phiCount[i] = 1;
       return fixed;
     }

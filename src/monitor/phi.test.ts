@@ -67,10 +67,18 @@ describe('phi accrual maths', () => {
     expect(phiTimeout(mean, std * std, interval, z, O)).toBe(want);
   });
 
+  it('adds the acceptable pause to the mean, still within max_timeout', () => {
+    const pause = { ...O, acceptablePauseMs: 500 };
+    expect(phiTimeout(1000, 300 * 300, 1000, z, pause)).toBe(Math.round(1500 + z * 300));
+    expect(phiTimeout(1000, 2000 * 2000, 1000, z, pause)).toBe(10_000);
+  });
+
   it('starts from a prior whose deadline is the fixed timeout', () => {
     const v = priorVariance(1000, 3000, z);
     expect(phiTimeout(1000, v, 1000, z, O)).toBe(3000);
     expect(priorVariance(1000, 500, z)).toBe(0);
+    const pause = { ...O, acceptablePauseMs: 500 };
+    expect(phiTimeout(1000, priorVariance(1000, 3000, z, 500), 1000, z, pause)).toBe(3000);
   });
 
   it('keeps an exponentially weighted mean and variance of the samples', () => {

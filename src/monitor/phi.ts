@@ -14,7 +14,7 @@
  * A new estimate starts from a prior equal to the fixed rule (mean = interval, std such that
  * the phi deadline is the fixed timeout), so the timeout moves smoothly from the fixed one to
  * the learned one instead of trusting the first few samples (a std estimated from 5 samples is
- * below half the true one about 1 time in 20, which would call a healthy host down).
+ * below half the true one about 1 time in 10, which would call a healthy host down).
  *
  * Pure: numbers in, numbers out. The per-host arrays live in the registry.
  */
@@ -27,6 +27,11 @@ export interface PhiOptions {
   minStdMs: number;
   /** ...and as a fraction of the announced interval; the larger floor wins. */
   minStdRatio: number;
+  /**
+   * Added to the mean before the deviations (Akka's acceptable-heartbeat-pause): the normal
+   * model thinks a rare long pause (GC, a stalled agent) impossible; this makes it tolerated.
+   */
+  acceptablePauseMs: number;
   /** The timeout never exceeds this many announced intervals. */
   maxTimeoutMultiplier: number;
   /** Samples (inter-arrival times) needed before the phi timeout replaces the fixed rule. */
@@ -39,6 +44,7 @@ export const DEFAULT_PHI_OPTIONS: PhiOptions = {
   threshold: 8,
   minStdMs: 100,
   minStdRatio: 0.1,
+  acceptablePauseMs: 0,
   maxTimeoutMultiplier: 10,
   minSamples: 5,
   window: 32,
@@ -119,7 +125,7 @@ export function minStd(intervalMs: number, o: PhiOptions): number {
 
 /**
  * The timeout (ms after the last beat) at which phi crosses the threshold:
- * `mean + z * max(std, floor)`, at most `maxTimeoutMultiplier` intervals, and never less than
+ * `mean + acceptable pause + z * max(std, floor)`, at most `maxTimeoutMultiplier` intervals, and never less than
  * one interval + the floor (the agent promised a beat per interval; earlier is not a failure
  * even if it usually beats faster). Rounded to whole ms (the registry stores u32).
  */
@@ -132,7 +138,7 @@ export function phiTimeout(
 ): number {
   const floor = minStd(intervalMs, o);
   const std = Math.max(Math.sqrt(Math.max(0, variance)), floor);
-  const t = Math.min(meanMs + z * std, o.maxTimeoutMultiplier * intervalMs);
+  const t = Math.min(meanMs + o.acceptablePauseMs + z * std, o.maxTimeoutMultiplier * intervalMs);
   return Math.round(Math.max(t, intervalMs + floor));
 }
 
@@ -141,8 +147,8 @@ export function phiTimeout(
  * the fixed rule's timeout (mean = interval), so the learned timeout starts where the fixed
  * one is and moves from there as samples come in.
  */
-export function priorVariance(intervalMs: number, fixedTimeoutMs: number, z: number): number {
-  const std = Math.max(0, fixedTimeoutMs - intervalMs) / z;
+export function priorVariance(intervalMs: number, fixedTimeoutMs: number, z: number, pauseMs = 0): number {
+  const std = Math.max(0, fixedTimeoutMs - intervalMs - pauseMs) / z;
   return std * std;
 }
 
