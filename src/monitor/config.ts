@@ -46,6 +46,39 @@ export const monitorConfigShape = {
       timeout_multiplier: z.number().positive().max(1000).default(3),
       /** Fixed timeout for every host, overriding `timeout_multiplier`. */
       timeout: duration().optional(),
+      /**
+       * How a host's timeout is chosen: `fixed` (`timeout_multiplier` x interval, or `timeout`)
+       * or `phi` (adaptive, learned per host from the gaps between its beats; see `phi`).
+       */
+      detector: z.enum(['fixed', 'phi']).default('fixed'),
+      /** The phi accrual detector (`detector: phi`); docs/monitor.md explains the model. */
+      phi: z
+        .strictObject({
+          /**
+           * A host is down when phi reaches this: the modelled chance that its next beat is
+           * still coming is 10^-threshold (8: timeout = mean gap + 5.6 standard deviations).
+           */
+          threshold: z.number().min(1).max(16).default(8),
+          /** Floor on the standard deviation of the gaps (jitter the samples have not shown yet). */
+          min_std: duration().default(100),
+          /** The same floor as a fraction of the announced interval; the larger floor applies. */
+          min_std_ratio: z.number().min(0).max(10).default(0.1),
+          /**
+           * Added to the mean gap (Akka's acceptable-heartbeat-pause): tolerates rare long pauses
+           * (GC, a stalled agent) that the normal model would call a failure.
+           */
+          acceptable_pause: duration().default(0),
+          /** The phi timeout never exceeds this many announced intervals. */
+          max_timeout_multiplier: z.number().min(1).max(1000).default(10),
+          /**
+           * Gaps needed (after a first sighting, restart, recovery or interval change) before the
+           * phi timeout replaces the fixed rule.
+           */
+          min_samples: z.number().int().min(1).max(255).default(5),
+          /** Averaging window: each new gap weighs 1/window in the running mean and variance. */
+          window: z.number().int().min(2).max(10_000).default(32),
+        })
+        .prefault({}),
       /** Freshness window for beat timestamps (against replays); wider tolerates worse clocks. */
       max_clock_skew: duration().default(300_000),
       /** How often changed host rows are written to the database (events are written at once). */

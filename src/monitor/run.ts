@@ -87,6 +87,16 @@ export async function runMonitor(
       core: {
         timeoutMultiplier: m.timeout_multiplier,
         ...(m.timeout !== undefined ? { timeoutMs: m.timeout } : {}),
+        detector: m.detector,
+        phi: {
+          threshold: m.phi.threshold,
+          minStdMs: m.phi.min_std,
+          minStdRatio: m.phi.min_std_ratio,
+          acceptablePauseMs: m.phi.acceptable_pause,
+          maxTimeoutMultiplier: m.phi.max_timeout_multiplier,
+          minSamples: m.phi.min_samples,
+          window: m.phi.window,
+        },
         legacyIntervalMs: m.legacy_interval,
         flapping: { enabled: m.flapping.enabled, high: m.flapping.high, low: m.flapping.low },
         partition: {
