@@ -254,6 +254,36 @@ describe('MonitorCore network partition guard', () => {
     expect(h.types().filter((t) => t !== 'new')).toEqual(['down', 'down']);
   });
 
+  it('holds a short timeout until the silence can tell a cut network from a dead host', () => {
+    // 1.5 intervals: a cut shows as 0.5 interval of silence at the first deadline, not 2.
+    const h = new Harness({ timeoutMultiplier: 1.5 });
+    let seq = 1;
+    for (let t = 0; t < 3; t++) {
+      for (let k = 0; k < 4; k++) {
+        h.beat(beat(`h${k}`, seq));
+        h.advance(250);
+      }
+      seq++;
+    }
+    h.advance(1250); // h0's deadline passed 250 ms ago; nobody beat since: held
+    expect(h.types().filter((t) => t !== 'new')).toEqual([]);
+    h.advance(10_000);
+    expect(h.types().filter((t) => t !== 'new')).toEqual(['network']);
+    expect(h.core.stats().hostsByState.down).toBe(4);
+  });
+
+  it('releases a held host as down, at its deadline, when another host beats', () => {
+    const h = new Harness({ timeoutMultiplier: 1.5 });
+    for (let k = 0; k < 4; k++) h.beat(beat(`h${k}`, 1));
+    h.advance(1000);
+    for (let k = 1; k < 4; k++) h.beat(beat(`h${k}`, 2));
+    h.advance(900); // h0's deadline (T0 + 1500) passed 400 ms ago: held, silence 900 ms < 2 s
+    expect(h.types().filter((t) => t !== 'new')).toEqual([]);
+    h.beat(beat('h1', 3));
+    const down = h.seen.filter((e) => e.type === 'down');
+    expect(down.map((e) => [e.hostId, e.at, e.details.noticedAt])).toEqual([['h0', T0 + 1500, T0 + 1900]]);
+  });
+
   it('does not treat silence as a partition below the minimum fleet size', () => {
     const h = new Harness();
     for (let k = 0; k < 3; k++) h.beat(beat(`h${k}`, 1));
