@@ -155,6 +155,8 @@ export function openClient(target: SweepTarget, opts: ProbeOptions, deadline: nu
       fail(c);
     });
     client.on('close', () => {
+      // Every connection closes, most after a result: build no error (and stack) for those.
+      if (settled) return;
       fail(
         hostKeyProblem
           ? new ProbeError('host-key', hostKeyProblem)
