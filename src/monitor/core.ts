@@ -4,7 +4,7 @@ import { checkChanges } from './checks.js';
 import { DeadlineWheel } from './detector.js';
 import { type FlapThresholds, nextFlapping, pushSample } from './flapping.js';
 import { Histogram, LATENESS_BOUNDS_MS } from './histogram.js';
-import { addSample, DEFAULT_PHI_OPTIONS, type PhiOptions, phiTimeout, phiZ, priorVariance } from './phi.js';
+import { DEFAULT_PHI_OPTIONS, type PhiOptions, phiOnBeat, phiZ } from './phi.js';
 import { DOWN, F_DIRTY, F_FLAPPING, F_SILENT_DOWN, HostRegistry, LEFT, UP } from './registry.js';
 import type { EventType, HistogramSnapshot, HostSource, HostView, MonitorStats, NewEvent } from './types.js';
 
@@ -236,30 +236,11 @@ export class MonitorCore {
       this.sample(i, false, now);
     }
     // A gap that ended a down (or left) is an outage, not an inter-arrival time: start afresh.
-    if (this.phiOn) r.timeoutMs[i] = this.phiBeat(i, iv, prev === UP ? gap : -1);
-    this.wheel.set(i, now + (r.timeoutMs[i] as number));
-  }
-
-  /**
-   * Phi mode, on an accepted beat of an up host: adds `gap` (ms since its previous beat; < 0
-   * = none usable) to host `i`'s estimate, or starts one from the fixed rule's prior, and
-   * returns the timeout to use until its next beat.
-   */
-  private phiBeat(i: number, intervalMs: number, gap: number): number {
-    const r = this.reg;
-    const o = this.opts.phi;
-    const fixed = this.timeoutFor(intervalMs);
-    const n = r.phiCount[i] as number;
-    if (n === 0 || gap < 0) {
-      r.phiMean[i] = intervalMs;
-      r.phiVar[i] = priorVariance(intervalMs, fixed, this.phiZ, o.acceptablePauseMs);
-      r.phiCount[i] = 1;
-      return fixed;
+    if (this.phiOn) {
+      const fixed = this.timeoutFor(iv);
+      r.timeoutMs[i] = phiOnBeat(r, i, iv, prev === UP ? gap : -1, fixed, this.phiZ, this.opts.phi);
     }
-    addSample(r.phiMean, r.phiVar, i, gap, 1 / o.window);
-    if (n < 255) r.phiCount[i] = n + 1;
-    if (n < o.minSamples) return fixed; // n samples now, counting this one
-    return phiTimeout(r.phiMean[i] as number, r.phiVar[i] as number, intervalMs, this.phiZ, o);
+    this.wheel.set(i, now + (r.timeoutMs[i] as number));
   }
 
   /** Records a flapping sample and emits `flapping`/`flapping-stopped` on a change. */

@@ -6,6 +6,7 @@ import {
   DEFAULT_PHI_OPTIONS,
   normalUpperQuantile,
   phiAt,
+  phiOnBeat,
   phiTimeout,
   phiZ,
   priorVariance,
@@ -79,6 +80,22 @@ describe('phi accrual maths', () => {
     expect(priorVariance(1000, 500, z)).toBe(0);
     const pause = { ...O, acceptablePauseMs: 500 };
     expect(phiTimeout(1000, priorVariance(1000, 3000, z, 500), 1000, z, pause)).toBe(3000);
+  });
+
+  it('uses the fixed timeout until min_samples gaps, counts up to 255 and restarts on an unusable gap', () => {
+    const a = { phiMean: new Float32Array(1), phiVar: new Float32Array(1), phiCount: new Uint8Array(1) };
+    const beat = (gap: number) => phiOnBeat(a, 0, 1000, gap, 3000, z, O);
+    expect(beat(0)).toBe(3000); // first beat: prior only
+    expect([a.phiMean[0], a.phiCount[0]]).toEqual([1000, 1]);
+    const out = [1, 2, 3, 4, 5, 6].map(() => beat(1000));
+    expect(out.slice(0, 4)).toEqual([3000, 3000, 3000, 3000]);
+    expect(out[4]).toBeLessThan(3000);
+    expect(out[5]).toBeLessThan(out[4] as number);
+    for (let k = 0; k < 300; k++) beat(1000);
+    expect(a.phiCount[0]).toBe(255);
+    expect(beat(1000)).toBe(Math.round(1000 + z * 100));
+    expect(beat(-1)).toBe(3000);
+    expect([a.phiMean[0], a.phiCount[0]]).toEqual([1000, 1]);
   });
 
   it('keeps an exponentially weighted mean and variance of the samples', () => {

@@ -169,3 +169,39 @@ export function addSample(
   mean[i] = m + inc;
   variance[i] = (1 - alpha) * ((variance[i] as number) + d * inc);
 }
+
+/** The per-host arrays the estimator keeps (the registry's; see HostRegistry). */
+export interface PhiArrays {
+  phiMean: Float32Array;
+  phiVar: Float32Array;
+  /** 0 = no estimate; else 1 + gaps taken, saturating at 255. */
+  phiCount: Uint8Array;
+}
+
+/**
+ * On an accepted beat of an up host: adds `gap` (ms since its previous beat; < 0 = none
+ * usable, e.g. the gap ended a `down`) to host `i`'s estimate, or starts one from the fixed
+ * rule's prior, and returns the timeout until its next beat: the fixed one until
+ * `minSamples` gaps were taken, then {@link phiTimeout}.
+ */
+export function phiOnBeat(
+  a: PhiArrays,
+  i: number,
+  intervalMs: number,
+  gap: number,
+  fixedTimeoutMs: number,
+  z: number,
+  o: PhiOptions,
+): number {
+  const n = a.phiCount[i] as number;
+  if (n === 0 || gap < 0) {
+    a.phiMean[i] = intervalMs;
+    a.phiVar[i] = priorVariance(intervalMs, fixedTimeoutMs, z, o.acceptablePauseMs);
+    a.phiCount[i] = 1;
+    return fixedTimeoutMs;
+  }
+  addSample(a.phiMean, a.phiVar, i, gap, 1 / o.window);
+  if (n < 255) a.phiCount[i] = n + 1;
+  if (n < o.minSamples) return fixedTimeoutMs; // n gaps now, counting this one
+  return phiTimeout(a.phiMean[i] as number, a.phiVar[i] as number, intervalMs, z, o);
+}
