@@ -13,6 +13,7 @@ interface MonitorFlags {
   legacy?: boolean;
   timeout?: string;
   receiver?: string;
+  detector?: string;
   config?: string;
   printConfig?: boolean;
   logFormat?: 'auto' | 'pretty' | 'json';
@@ -48,6 +49,10 @@ export function register(program: Command): void {
       '--receiver <kind>',
       'UDP receiver: auto (the native batched one when built), native, or dgram (default auto)',
     )
+    .option(
+      '--detector <kind>',
+      'failure detector: fixed (timeout = 3 x interval) or phi (adapts to each host\'s jitter) (default fixed)',
+    )
     .option('--config <file>', 'thump.yaml (default: THUMP_CONFIG, else none)')
     .option('--print-config', 'print the effective configuration (secrets redacted) and exit')
     .option('--log-format <format>', 'auto (pretty on a terminal, JSON otherwise), pretty or json', 'auto')
@@ -63,6 +68,7 @@ export function register(program: Command): void {
             legacy: flags.legacy,
             timeout: flags.timeout,
             receiver: flags.receiver,
+            detector: flags.detector,
           },
           http: { listen: flags.http },
         },
