@@ -7,31 +7,19 @@
  * Run: node --import tsx bench/monitor-phi.ts [acceptable_pause_ms=0]
  */
 import { addSample, DEFAULT_PHI_OPTIONS, phiTimeout, phiZ, priorVariance } from '../src/monitor/phi.js';
+import { gaussian, seededRandom } from '../src/util/seeded-random.js';
 
 const INTERVAL = 1000;
 const FIXED = 3 * INTERVAL;
 const SEEDS = 50;
 const BEATS = 10_000;
 
-/** mulberry32: a small seeded generator, so every run sees the same gaps. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-
 const GAPS: Record<string, (r: () => number) => number> = {
   'agent jitter (+-10 %)': (r) => INTERVAL + (r() - r()) * 100,
-  'normal jitter (std 300 ms)': (r) => Math.max(0, INTERVAL + 300 * gauss(r)),
+  'normal jitter (std 300 ms)': (r) => Math.max(0, INTERVAL + 300 * gaussian(r)),
   'uniform +-300 ms': (r) => INTERVAL + (r() * 2 - 1) * 300,
-  '1 % of beats paused up to 1 s': (r) => INTERVAL + 50 * gauss(r) + (r() < 0.01 ? 1000 * r() : 0),
-  'heavy tail (log-normal, sigma 0.3)': (r) => INTERVAL * Math.exp(0.3 * gauss(r)),
+  '1 % of beats paused up to 1 s': (r) => INTERVAL + 50 * gaussian(r) + (r() < 0.01 ? 1000 * r() : 0),
+  'heavy tail (log-normal, sigma 0.3)': (r) => INTERVAL * Math.exp(0.3 * gaussian(r)),
 };
 
 const o = { ...DEFAULT_PHI_OPTIONS, acceptablePauseMs: Number(process.argv[2] ?? 0) };
@@ -48,7 +36,7 @@ for (const [name, gap] of Object.entries(GAPS)) {
   let timeoutSum = 0;
   let timeoutN = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const mean = new Float32Array(1);
     const variance = new Float32Array(1);
     let samples = 0;

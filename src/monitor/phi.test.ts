@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Beat } from '../protocol/types.js';
+import { gaussian, seededRandom } from '../util/seeded-random.js';
 import { type CoreOptions, MonitorCore } from './core.js';
 import {
   addSample,
@@ -116,22 +117,6 @@ describe('phi accrual maths', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so every run sees the same "random" gaps. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
-
 /** One host beating into a core with a hand-moved clock, ticked at every 50 ms slot. */
 class Host {
   now = T0;
@@ -194,12 +179,12 @@ class Host {
 const phi: Partial<CoreOptions> = { detector: 'phi' };
 /** Gaps of 1 s with a normal jitter of 300 ms std (at least 10 ms): 4.8 % exceed 1.5 s. */
 const jittery = (seed: number) => {
-  const r = rng(seed);
-  return () => Math.max(10, Math.round(1000 + 300 * gauss(r)));
+  const r = seededRandom(seed);
+  return () => Math.max(10, Math.round(1000 + 300 * gaussian(r)));
 };
 /** What a real agent does: a 1 s schedule plus 0-100 ms of random delay per beat. */
 const agentLike = (seed: number) => {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   let prev = 0;
   return () => {
     const d = Math.round(r() * 100);
