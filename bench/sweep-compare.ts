@@ -7,10 +7,13 @@
  *   npx tsc -p tsconfig.build.json && node --import tsx bench/sweep-compare.ts [hosts=256] [par=32]
  *
  * Client CPU is user+sys of the tool and all its children (bash `times`), so it counts
- * every ssh process pssh/xargs/ansible fork, and node's own start-up for thump.
+ * every ssh process pssh/xargs/ansible fork, and node's own start-up for thump. Server CPU
+ * (added figure) is what the sshd listeners' reaped children (one sshd per connection and
+ * the command it runs) used during the row, from /proc; it is left out for Ansible (its
+ * ControlPersist masters outlive the run) and for every row after it.
  * Needs root (creates the `thumptest` user), /usr/sbin/sshd, parallel-ssh, ansible.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +35,21 @@ interface Row {
   wallS: number;
   rate: number;
   cpuMsPerHost: number;
+  /** sshd CPU per host during the row (undefined: not measurable for this row). */
+  serverMsPerHost?: number;
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** CPU ms used by the sshd listeners' reaped children (cutime + cstime), summed. */
+function sshdChildrenCpuMs(servers: readonly Sshd[]): number {
+  let ticks = 0;
+  for (const s of servers) {
+    const stat = readFileSync(`/proc/${s.proc.child.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(f[13]) + Number(f[14]);
+  }
+  return (ticks * 1000) / CLK_TCK;
 }
 
 /** Runs a shell command, returns wall seconds and children's user+sys CPU seconds. */
@@ -97,14 +115,30 @@ async function main(): Promise<void> {
       `${endpoints.map((e, i) => `e${i} ansible_host=${e.host} ansible_port=${e.port} ansible_user=${user}`).join('\n')}\n`,
     );
     const rows: Row[] = [];
-    const add = (
+    // Server CPU of a row: sshd children are reaped when their connection ends; wait for
+    // that (bounded) before reading, so a row's sessions are not counted in the next one.
+    let serverMs = 0;
+    let serverValid = true;
+    const settleServers = async () => {
+      let last = sshdChildrenCpuMs(servers);
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const now = sshdChildrenCpuMs(servers);
+        if (now === last && i >= 2) break;
+        last = now;
+      }
+      return last;
+    };
+    const add = async (
       tool: string,
       hosts: number,
       par: number | string,
       r: { wall: number; cpu: number },
       ok: number,
-    ) =>
-      rows.push({
+    ) => {
+      const before = serverMs;
+      serverMs = await settleServers();
+      const row: Row = {
         tool,
         hosts,
         par,
@@ -112,7 +146,10 @@ async function main(): Promise<void> {
         wallS: r.wall,
         rate: hosts / r.wall,
         cpuMsPerHost: (r.cpu * 1000) / hosts,
-      });
+      };
+      if (serverValid) row.serverMsPerHost = (serverMs - before) / hosts;
+      rows.push(row);
+    };
     const env = { HOME: tmp.path, SSH_AUTH_SOCK: '' };
     const thump = (par: number) =>
       `node ${THUMP_BIN} sweep ${aliases} -F ${cfg} --known-hosts ${kh} --concurrency ${par} --format jsonl --no-progress`;
@@ -120,20 +157,21 @@ async function main(): Promise<void> {
 
     // Node start-up + module loading alone (empty host list), to separate it from per-host cost.
     const startup = await timed(`node ${THUMP_BIN} sweep - --format jsonl < /dev/null`, env);
+    serverMs = await settleServers();
     console.error(
       `sshd x${SSHDS} ready (${endpoints.length} endpoints); ${N} hosts, parallelism ${PAR}; ${cpus().length} cores`,
     );
     let r = await timed(thump(PAR), env);
-    add('thump sweep', N, PAR, r, countOk(r.out));
+    await add('thump sweep', N, PAR, r, countOk(r.out));
     r = await timed(thump(100), env);
-    add('thump sweep (default)', N, 100, r, countOk(r.out));
+    await add('thump sweep (default)', N, 100, r, countOk(r.out));
     r = await timed(`parallel-ssh -h ${raw} -p ${PAR} -x "${sshOpts}" uptime`, env);
-    add('parallel-ssh (default -p 32)', N, PAR, r, (r.out.match(/\[SUCCESS\]/g) ?? []).length);
+    await add('parallel-ssh (default -p 32)', N, PAR, r, (r.out.match(/\[SUCCESS\]/g) ?? []).length);
     r = await timed(
       `xargs -P ${PAR} -I{} sh -c 'ssh ${sshOpts} -p "\${1##*:}" "\${1%:*}" uptime' _ {} < ${raw}`,
       env,
     );
-    add('xargs -P ssh', N, PAR, r, (r.out.match(/load average/g) ?? []).length);
+    await add('xargs -P ssh', N, PAR, r, (r.out.match(/load average/g) ?? []).length);
     const ansibleEnv = {
       ...env,
       ANSIBLE_HOST_KEY_CHECKING: 'True',
@@ -144,10 +182,13 @@ async function main(): Promise<void> {
       ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
     };
     const ansibleHosts = endpoints.length;
+    // Ansible's ControlPersist masters keep sshd sessions alive past the run: from here on
+    // a row's server CPU cannot be told apart from theirs.
+    serverValid = false;
     r = await timed(`ansible all -i ${inv} -m command -a uptime`, ansibleEnv);
-    add('ansible (default forks 5)', ansibleHosts, 5, r, (r.out.match(/\| CHANGED/g) ?? []).length);
+    await add('ansible (default forks 5)', ansibleHosts, 5, r, (r.out.match(/\| CHANGED/g) ?? []).length);
     r = await timed(`ansible all -i ${inv} -m command -a uptime -f ${PAR}`, ansibleEnv);
-    add(`ansible -f ${PAR}`, ansibleHosts, PAR, r, (r.out.match(/\| CHANGED/g) ?? []).length);
+    await add(`ansible -f ${PAR}`, ansibleHosts, PAR, r, (r.out.match(/\| CHANGED/g) ?? []).length);
 
     // Re-polls over kept connections vs fresh, in-process (no node start-up in the figures).
     const targets: SweepTarget[] = list.map((e, i) => ({ spec: `h${i}`, host: e.host, port: e.port, user }));
@@ -167,7 +208,7 @@ async function main(): Promise<void> {
       );
       const wall = (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
-      add(name, targets.length, PAR, { wall, cpu: (c.user + c.system) / 1e6 }, ok);
+      await add(name, targets.length, PAR, { wall, cpu: (c.user + c.system) / 1e6 }, ok);
     };
     await phase('in-process fresh (probeHost)', (t) => probeHost(t, opts));
     const pool = new SessionPool(opts);
@@ -178,11 +219,13 @@ async function main(): Promise<void> {
     const base = (name: string) => rows.find((x) => x.tool.startsWith(name));
     const thumpDefault = base('thump sweep (default)') as Row;
     const thumpSame = base('thump sweep') as Row;
-    console.log(`\n| tool | hosts | parallelism | ok | wall s | hosts/s | client CPU ms/host |`);
-    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    console.log(
+      `\n| tool | hosts | parallelism | ok | wall s | hosts/s | client CPU ms/host | sshd CPU ms/host |`,
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const x of rows) {
       console.log(
-        `| ${x.tool} | ${x.hosts} | ${x.par} | ${x.ok} | ${x.wallS.toFixed(2)} | ${x.rate.toFixed(1)} | ${x.cpuMsPerHost.toFixed(2)} |`,
+        `| ${x.tool} | ${x.hosts} | ${x.par} | ${x.ok} | ${x.wallS.toFixed(2)} | ${x.rate.toFixed(1)} | ${x.cpuMsPerHost.toFixed(2)} | ${x.serverMsPerHost?.toFixed(2) ?? '—'} |`,
       );
     }
     const ratio = (a: Row | undefined, b: Row | undefined) => (a && b ? (a.rate / b.rate).toFixed(2) : 'n/a');
