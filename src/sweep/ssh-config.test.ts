@@ -57,6 +57,27 @@ describe('ssh config', () => {
     expect(hostMatches(['h?-*'], 'h12-abc')).toBe(false);
   });
 
+  it('keeps file order between plain-name and wildcard blocks (first value wins)', () => {
+    const b = parseSshConfig(
+      [
+        'Host *.lab',
+        '  User first',
+        'Host db1.lab',
+        '  User second',
+        '  Port 2200',
+        'Host other DB1.LAB',
+        '  Port 2300',
+        '  HostName %h.x',
+      ].join('\n'),
+    );
+    for (const alias of ['db1.lab', 'Db1.Lab']) {
+      const r = resolveSshHost(b, alias, ctx);
+      expect(r).toEqual({ user: 'first', port: 2200, hostName: `${alias}.x`, identityFiles: [] });
+    }
+    expect(resolveSshHost(b, 'db2.lab', ctx)).toEqual({ user: 'first', identityFiles: [] });
+    expect(resolveSshHost(b, 'other', ctx)).toEqual({ port: 2300, hostName: 'other.x', identityFiles: [] });
+  });
+
   it('matches plain names case-insensitively and only whole, with negation vetoing', () => {
     expect(hostMatches(['Web1.Prod'], 'web1.prod')).toBe(true);
     expect(hostMatches(['web1.prod'], 'web1xprod')).toBe(false);

@@ -134,6 +134,43 @@ export function expandTokens(
       : expanded;
 }
 
+interface BlockIndex {
+  /** Blocks whose patterns are all plain names, by lower-cased name (block positions). */
+  byName: Map<string, number[]>;
+  /** Usable blocks with a wildcard or a negation: checked for every alias. */
+  scanned: number[];
+}
+
+const indexes = new WeakMap<readonly SshConfigBlock[], BlockIndex>();
+
+/**
+ * The usable blocks that can match `alias`, in file order. A config with a `Host` block
+ * per machine (hundreds) would otherwise test every block for every alias of a sweep.
+ */
+function blocksFor(blocks: readonly SshConfigBlock[], alias: string): SshConfigBlock[] {
+  let index = indexes.get(blocks);
+  if (!index) {
+    index = { byName: new Map(), scanned: [] };
+    for (let i = 0; i < blocks.length; i++) {
+      const b = blocks[i] as SshConfigBlock;
+      if (!b.usable) continue;
+      if (b.patterns.some((p) => /[*?!]/.test(p))) {
+        index.scanned.push(i);
+        continue;
+      }
+      for (const name of new Set(b.patterns.map((p) => p.toLowerCase()))) {
+        const at = index.byName.get(name);
+        if (at) at.push(i);
+        else index.byName.set(name, [i]);
+      }
+    }
+    indexes.set(blocks, index);
+  }
+  const named = index.byName.get(alias.toLowerCase()) ?? [];
+  const order = named.length === 0 ? index.scanned : [...named, ...index.scanned].sort((a, b) => a - b);
+  return order.map((i) => blocks[i] as SshConfigBlock);
+}
+
 /** What the config says for one alias (first value wins; IdentityFile accumulates). */
 export function resolveSshHost(
   blocks: readonly SshConfigBlock[],
@@ -142,8 +179,8 @@ export function resolveSshHost(
 ): SshHostConfig {
   const out: SshHostConfig = { identityFiles: [] };
   const rawIdentities: string[] = [];
-  for (const b of blocks) {
-    if (!b.usable || !hostMatches(b.patterns, alias)) continue;
+  for (const b of blocksFor(blocks, alias)) {
+    if (!hostMatches(b.patterns, alias)) continue;
     for (const [key, value] of b.options) {
       if (key === 'hostname' && out.hostName === undefined) out.hostName = value;
       else if (key === 'user' && out.user === undefined) out.user = value;
