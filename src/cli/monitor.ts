@@ -51,7 +51,7 @@ export function register(program: Command): void {
     )
     .option(
       '--detector <kind>',
-      'failure detector: fixed (timeout = 3 x interval) or phi (adapts to each host\'s jitter) (default fixed)',
+      "failure detector: fixed (timeout = 3 x interval) or phi (adapts to each host's jitter) (default fixed)",
     )
     .option('--config <file>', 'thump.yaml (default: THUMP_CONFIG, else none)')
     .option('--print-config', 'print the effective configuration (secrets redacted) and exit')

@@ -37,18 +37,14 @@ describe('formatIpv6 (RFC 5952)', () => {
 
   it('agrees with the WHATWG URL serializer on any non-mapped address', () => {
     fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 16, maxLength: 16 }),
-        fc.boolean(),
-        (b, sparse) => {
-          // Make zero runs common: they are where compression can go wrong.
-          if (sparse) for (let i = 0; i < 16; i++) if ((b[i] as number) < 128) b[i] = 0;
-          const mapped = b.subarray(0, 10).every((x) => x === 0) && b[10] === 255 && b[11] === 255;
-          fc.pre(!mapped);
-          const text = formatIpv6(b);
-          expect(new URL(`http://[${text}]/`).hostname).toBe(`[${text}]`);
-        },
-      ),
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.boolean(), (b, sparse) => {
+        // Make zero runs common: they are where compression can go wrong.
+        if (sparse) for (let i = 0; i < 16; i++) if ((b[i] as number) < 128) b[i] = 0;
+        const mapped = b.subarray(0, 10).every((x) => x === 0) && b[10] === 255 && b[11] === 255;
+        fc.pre(!mapped);
+        const text = formatIpv6(b);
+        expect(new URL(`http://[${text}]/`).hostname).toBe(`[${text}]`);
+      }),
       { numRuns: 2000 },
     );
   });
