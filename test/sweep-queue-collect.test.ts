@@ -559,6 +559,57 @@ describe('distributed sweep over a real redis-server', () => {
     ).rejects.toThrow(/is not in Redis/);
   });
 
+  it('does not probe a host again when its job runs after its result was recorded', async () => {
+    // The race this covers: a resumed producer reads the done set, a worker finishes host h0
+    // (records it, its job is removed), then the producer re-adds h0's job. Simulated here by
+    // recording h0 before any worker runs.
+    const ac = new AbortController();
+    const queueName = `q${++queueSeq}`;
+    const list = targets(5);
+    const s = await runDistributedSweep({
+      redisUrl: redis.url,
+      targets: list,
+      queueName,
+      signal: ac.signal,
+      onEnqueued: () => ac.abort(),
+      onResult: () => {},
+    });
+    const keys = runKeys('thump', s.sweepId);
+    expect(await recordResult(admin, keys, await fakeProbe([])(list[0]!, {}))).toBe('recorded');
+    const calls: string[] = [];
+    const outcomes: Record<string, string> = {};
+    workers.push(
+      await runWorker({
+        redisUrl: redis.url,
+        concurrency: 2,
+        probe: fakeProbe(calls),
+        queueName,
+        onJob: (e) => {
+          outcomes[e.spec] = e.outcome;
+        },
+      }),
+    );
+    const got: SweepResult[] = [];
+    const done = await runDistributedSweep({
+      redisUrl: redis.url,
+      sweepId: s.sweepId,
+      queueName,
+      onResult: (r) => {
+        got.push(r);
+      },
+    });
+    expect(done).toMatchObject({ total: 5, ok: 5, complete: true });
+    expect(specsOf(got)).toEqual(list.map((t) => t.spec).sort());
+    await waitFor(() => Object.keys(outcomes).length === 5, 'every job handled');
+    expect(outcomes['u@h0:22']).toBe('duplicate');
+    expect(calls.sort()).toEqual(
+      list
+        .slice(1)
+        .map((t) => t.spec)
+        .sort(),
+    );
+  });
+
   it('records a host once and counts the repeat when two workers answer it', async () => {
     const ac = new AbortController();
     const queueName = `q${++queueSeq}`;

@@ -85,9 +85,23 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerHandle> {
       const data = parseJobData(job.data);
       if (typeof data === 'string') throw new UnrecoverableError(data);
       const keys = runKeys(prefix, data.sweepId);
-      if ((await client.exists(keys.meta)) === 0) {
+      // One round trip: is the run still there, and does this host already have a result?
+      // The second happens when a job runs again after its result was recorded: a resumed
+      // producer re-adding a job that completed (and was removed) between its check and
+      // its enqueue, or a redelivery after a worker died between recording and completing.
+      const [exists, done] = (await client
+        .pipeline()
+        .exists(keys.meta)
+        .sismember(keys.done, data.target.spec)
+        .exec()) as [[Error | null, number], [Error | null, number]];
+      if (exists[0] || done[0]) throw exists[0] ?? done[0];
+      if (exists[1] === 0) {
         opts.onJob?.({ sweepId: data.sweepId, spec: data.target.spec, outcome: 'gone' });
         return 'gone';
+      }
+      if (done[1] === 1) {
+        opts.onJob?.({ sweepId: data.sweepId, spec: data.target.spec, outcome: 'duplicate' });
+        return 'duplicate';
       }
       const result = await guardedProbe(opts, data.target, data, clock);
       probed++;
