@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDistributedSweep } from '../src/sweep/queue/index.js';
 import type { SweepResult, SweepTarget } from '../src/sweep/types.js';
-import { freeTcpPort, type Proc, spawnThump, tempDir, waitFor } from './support/proc.js';
+import { freeTcpPort, type Proc, runThump, spawnThump, tempDir, waitFor } from './support/proc.js';
 import { type RedisServer, startRedis } from './support/redis.js';
 import { type Sshd, startSshd } from './support/sshd.js';
 import { type BadServer, startBadServer } from './support/sweep-bad-servers.js';
@@ -228,6 +228,28 @@ describe('thump worker processes on a real Redis and sshd', () => {
       await secure.stop();
     }
   }, 120_000);
+
+  it('thump sweep --cancel drops a running sweep for good; resuming it is then a usage error', async () => {
+    const hostsFile = join(tmp.path, 'cancel-hosts.txt');
+    writeFileSync(hostsFile, Array.from({ length: 12 }, (_, i) => `u@127.0.0.${i + 1}:9`).join('\n'));
+    const common = ['--redis', redis.url, '--sweep-id', 'to-cancel', '--no-progress'];
+    // No worker runs: the producer enqueues the 12 hosts and waits for results.
+    const p = spawnThump(['sweep', hostsFile, '--format', 'jsonl', ...common]);
+    procs.push(p);
+    await waitFor(() => p.stderr().includes('sweep to-cancel: 12 hosts'), 'the sweep to be enqueued', 30_000);
+    await p.stop('SIGINT', 15_000);
+    const c = await runThump(['sweep', '--cancel', ...common]);
+    expect(c.stderr).toContain('thump: sweep to-cancel cancelled: 12 queued hosts dropped of 12');
+    expect(c.code).toBe(0);
+    const again = await runThump(['sweep', '--cancel', ...common]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('sweep to-cancel is not in Redis');
+    const resume = await runThump(['sweep', '--format', 'jsonl', ...common]);
+    expect(resume.code).toBe(2);
+    const bad = await runThump(['sweep', '--cancel', '--redis', redis.url]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--cancel needs --redis URL and --sweep-id ID');
+  }, 90_000);
 
   it('exits 1 within a bounded time naming Redis but not its password when Redis is down', async () => {
     const port = await freeTcpPort();

@@ -43,6 +43,7 @@ export function register(program: Command): void {
       'distributed: enqueue hosts in Redis for `thump worker`s and collect their results',
     )
     .option('--sweep-id <id>', 'with --redis: name the sweep, or resume collecting a running one')
+    .option('--cancel', 'with --redis and --sweep-id: stop that sweep for good (queued hosts are dropped)')
     .option('--config <file>', 'thump.yaml whose sweep: section gives defaults (default: THUMP_CONFIG)')
     .option('--no-progress', 'no progress bar even on a terminal')
     .action(async (hosts: string | undefined, f: Record<string, unknown>) => {

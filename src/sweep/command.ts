@@ -42,6 +42,7 @@ export interface SweepFlags {
   every?: string;
   redis?: string;
   sweepId?: string;
+  cancel?: boolean;
   progress: boolean;
 }
 
@@ -143,6 +144,7 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
   if (f.redis !== undefined && everyMs !== undefined)
     throw new UsageError('--every cannot be combined with --redis');
   if (f.sweepId !== undefined && f.redis === undefined) throw new UsageError('--sweep-id needs --redis');
+  if (f.cancel) return cancelSweep(hostsArg, f);
   const toTerminal = f.out === undefined && process.stdout.isTTY === true;
   const format = (f.format ?? (toTerminal ? 'table' : 'jsonl')) as SweepFormat;
   const resuming = f.redis !== undefined && f.sweepId !== undefined && hostsArg === undefined;
@@ -267,6 +269,22 @@ async function distributed(
  * THUMP_CONFIG) and THUMP_SWEEP_* variables; flags win. Flag values are checked first so
  * an error names the flag, not the config key.
  */
+/** `--cancel`: drops a distributed sweep's queued hosts and its state; exit 0, or 2/1 with why. */
+async function cancelSweep(hostsArg: string | undefined, f: SweepFlags): Promise<number> {
+  if (f.redis === undefined || f.sweepId === undefined) {
+    throw new UsageError(
+      '--cancel needs --redis URL and --sweep-id ID (the id printed when the sweep started)',
+    );
+  }
+  if (hostsArg !== undefined) throw new UsageError('--cancel takes no hosts file, only --sweep-id');
+  const { cancelDistributedSweep } = await import('./queue/index.js');
+  const c = await cancelDistributedSweep({ redisUrl: f.redis, sweepId: f.sweepId });
+  process.stderr.write(
+    `thump: sweep ${c.sweepId} cancelled: ${c.removedJobs} queued hosts dropped of ${c.total}; hosts being probed right now finish and are not recorded\n`,
+  );
+  return 0;
+}
+
 async function withConfig(f: SweepFlags): Promise<SweepFlags> {
   if (f.concurrency !== undefined) intFlag(f.concurrency, '--concurrency', 1, MAX_CONCURRENCY);
   if (f.connectTimeout !== undefined) parseDuration(f.connectTimeout, '--connect-timeout');
