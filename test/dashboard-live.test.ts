@@ -146,4 +146,32 @@ describe('dashboard against a real monitor', () => {
     await page.screenshot({ path: artifact('dashboard-phone.png') });
     expect(pageErrors).toEqual([]);
   });
+
+  it('adds the row of a beating host its first snapshot lacked (a host that appeared mid-load)', async () => {
+    const fresh = await chrome.context.newPage();
+    let first = true;
+    // The first snapshot misses alpha, as if alpha appeared between the page's requests.
+    await fresh.route('**/api/ui/hosts', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { rows: unknown[][] };
+      if (first) body.rows = body.rows.filter((r) => r[0] !== 'alpha');
+      first = false;
+      await route.fulfill({ response, json: body });
+    });
+    try {
+      await fresh.goto(`${monitor.httpUrl}/#/`);
+      await fresh.waitForSelector('#conn.conn-live', { timeout: 15_000 });
+      await fresh.waitForFunction(
+        () =>
+          [...document.querySelectorAll('.rows .row:not([hidden]) .c-id a')].some(
+            (a) => a.textContent === 'alpha',
+          ),
+        undefined,
+        { timeout: 20_000 },
+      );
+      expect(first).toBe(false);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -108,7 +108,12 @@ function route() {
 }
 
 async function loadAll() {
-  const [hosts, events] = await Promise.all([api('/api/ui/hosts'), api('/api/events?limit=100')]);
+  // Events first, then hosts: every event up to the newest one fetched is already in the
+  // host snapshot, and the stream replays every later one (from store.lastEventId). Fetched
+  // the other way round, a host that appeared between the two requests would be missing
+  // from the snapshot while its `new` event counted as already seen.
+  const events = await api('/api/events?limit=100');
+  const hosts = await api('/api/ui/hosts');
   perf.fetchedMs ??= performance.now();
   setHosts(hosts.data);
   setEvents(events.data);
@@ -138,7 +143,11 @@ function connect() {
     const { event, host } = JSON.parse(m.data);
     applyEvent(event, host);
   });
-  source.addEventListener('beats', (m) => applyBeats(JSON.parse(m.data)));
+  source.addEventListener('beats', (m) => {
+    // A beating host we have no row for (it should not happen, see loadAll): take a fresh
+    // snapshot, at most every 5 s.
+    if (applyBeats(JSON.parse(m.data)) > 0) refreshHostsSoon();
+  });
   source.addEventListener('reset', () => {
     source.close();
     loadAll().then(connect, retry);
@@ -149,6 +158,16 @@ function connect() {
     // CLOSED means the browser gave up (e.g. the server answered an error): retry ourselves.
     if (source.readyState === EventSource.CLOSED) retry();
   });
+}
+
+let refreshAt = 0;
+function refreshHostsSoon() {
+  const t = Date.now();
+  if (t < refreshAt) return;
+  refreshAt = t + 5000;
+  api('/api/ui/hosts')
+    .then((r) => setHosts(r.data))
+    .catch(() => {});
 }
 
 function retry() {

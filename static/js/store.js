@@ -122,9 +122,13 @@ export function applyEvent(event, host) {
 export function applyBeats({ now: serverNow, rows }) {
   if (serverNow) store.offset = serverNow - Date.now();
   let stateChanged = false;
+  let unknown = 0;
   for (const [id, beat, uptime, load1, state, sev] of rows) {
     const h = store.hosts.get(id);
-    if (!h) continue;
+    if (!h) {
+      unknown++;
+      continue;
+    }
     h._beat = beat;
     h.uptimeSeconds = uptime;
     h.load[0] = load1;
@@ -136,6 +140,7 @@ export function applyBeats({ now: serverNow, rows }) {
     h.checkStatus = SEVERITIES[sev] ?? 'unknown';
   }
   emit(stateChanged ? 'hosts' : 'beats');
+  return unknown;
 }
 
 /** Counts for the summary bar. */
