@@ -67,6 +67,20 @@ function fakeProbe(calls: string[], delayMs = 2): QueueProbe {
 }
 
 const specsOf = (results: SweepResult[]) => results.map((r) => r.target).sort();
+
+/** Resumes collecting a sweep by id (no hosts given) until it completes; its summary and results. */
+async function resumeAll(sweepId: string, queueName: string) {
+  const got: SweepResult[] = [];
+  const summary = await runDistributedSweep({
+    redisUrl: redis.url,
+    sweepId,
+    queueName,
+    onResult: (r) => {
+      got.push(r);
+    },
+  });
+  return { summary, got };
+}
 const fast = { lockDurationMs: 1500, stalledIntervalMs: 500, maxStalledCount: 2 };
 
 describe('distributed sweep over a real redis-server', () => {
@@ -139,15 +153,7 @@ describe('distributed sweep over a real redis-server', () => {
     workers.push(
       await runWorker({ redisUrl: redis.url, concurrency: 4, probe: fakeProbe(calls), queueName }),
     );
-    const got: SweepResult[] = [];
-    const s = await runDistributedSweep({
-      redisUrl: redis.url,
-      sweepId,
-      queueName,
-      onResult: (r) => {
-        got.push(r);
-      },
-    });
+    const { summary: s, got } = await resumeAll(sweepId, queueName);
     expect(s).toMatchObject({ sweepId, total: 50, ok: 50, complete: true });
     expect(specsOf(got)).toEqual(list.map((t) => t.spec).sort());
     expect(calls.length).toBe(50);
@@ -589,15 +595,7 @@ describe('distributed sweep over a real redis-server', () => {
         },
       }),
     );
-    const got: SweepResult[] = [];
-    const done = await runDistributedSweep({
-      redisUrl: redis.url,
-      sweepId: s.sweepId,
-      queueName,
-      onResult: (r) => {
-        got.push(r);
-      },
-    });
+    const { summary: done, got } = await resumeAll(s.sweepId, queueName);
     expect(done).toMatchObject({ total: 5, ok: 5, complete: true });
     expect(specsOf(got)).toEqual(list.map((t) => t.spec).sort());
     await waitFor(() => Object.keys(outcomes).length === 5, 'every job handled');
@@ -628,15 +626,7 @@ describe('distributed sweep over a real redis-server', () => {
     expect(await recordResult(admin, keys, { ...(result as SweepOk), uptimeSeconds: 99 })).toBe('duplicate');
     expect(await admin.xlen(keys.results)).toBe(1);
     expect(await loadMeta(admin, keys)).toMatchObject({ ok: 1, failed: 0, duplicates: 1 });
-    const got: SweepResult[] = [];
-    const done = await runDistributedSweep({
-      redisUrl: redis.url,
-      sweepId: s.sweepId,
-      queueName,
-      onResult: (r) => {
-        got.push(r);
-      },
-    });
+    const { summary: done, got } = await resumeAll(s.sweepId, queueName);
     expect(done).toMatchObject({ total: 1, ok: 1, complete: true, duplicates: 1 });
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({ uptimeSeconds: 1234 });
