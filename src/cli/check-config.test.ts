@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { runCommand } from '../../test/support/cli.js';
 import { ConfigError } from '../errors.js';
 import { register } from './check-config.js';
 
@@ -17,21 +17,9 @@ afterEach(() => {
 async function checkConfig(text: string, args: string[] = []) {
   const file = join(dir, `t${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, text);
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const program = new Command().exitOverride();
-  register(program);
-  let error: unknown;
-  try {
-    await program.parseAsync(['check-config', file, ...args], { from: 'user' });
-  } catch (err) {
-    error = err;
-  }
+  const { stdout, error } = await runCommand(register, ['check-config', file, ...args]);
   const code = error instanceof ConfigError ? error.exitCode : (process.exitCode ?? 0);
-  return { file, stdout, error: error as Error | undefined, code };
+  return { file, stdout, error, code };
 }
 
 describe('thump check-config on address keys', () => {

@@ -1,5 +1,5 @@
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../test/support/cli.js';
 import { ResourceError, UsageError } from '../errors.js';
 import { formatSilences, register } from './silence.js';
 
@@ -45,16 +45,18 @@ describe('formatSilences', () => {
 describe('thump silence add times', () => {
   // Port 9 on loopback is closed: a request that got that far fails with exit 1, not 2.
   const add = async (args: string[]) => {
-    const program = new Command().exitOverride();
-    register(program);
-    try {
-      await program.parseAsync(
-        ['silence', 'add', '--host', 'db-*', '--url', 'http://127.0.0.1:9', '--token', 't', ...args],
-        { from: 'user' },
-      );
-    } catch (err) {
-      return err as Error;
-    }
+    const { error } = await runCommand(register, [
+      'silence',
+      'add',
+      '--host',
+      'db-*',
+      '--url',
+      'http://127.0.0.1:9',
+      '--token',
+      't',
+      ...args,
+    ]);
+    if (error) return error;
     throw new Error('expected thump silence add to fail');
   };
 
@@ -74,15 +76,15 @@ describe('thump silence add times', () => {
 
 describe('thump silence --timeout', () => {
   const list = async (timeout: string) => {
-    const program = new Command().exitOverride();
-    register(program);
-    try {
-      await program.parseAsync(['silence', 'list', '--url', 'http://127.0.0.1:9', '--timeout', timeout], {
-        from: 'user',
-      });
-    } catch (err) {
-      return err as Error;
-    }
+    const { error } = await runCommand(register, [
+      'silence',
+      'list',
+      '--url',
+      'http://127.0.0.1:9',
+      '--timeout',
+      timeout,
+    ]);
+    if (error) return error;
     throw new Error('expected thump silence list to fail (nothing listens on 127.0.0.1:9)');
   };
 

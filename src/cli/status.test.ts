@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCommand } from '../../test/support/cli.js';
 import { ResourceError, UsageError } from '../errors.js';
 import { register } from './status.js';
 
@@ -23,21 +24,7 @@ afterAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function status(args: string[]): Promise<{ stdout: string; error?: Error }> {
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const program = new Command().exitOverride();
-  register(program);
-  try {
-    await program.parseAsync(['status', '--url', url, '--json', ...args], { from: 'user' });
-    return { stdout };
-  } catch (err) {
-    return { stdout, error: err as Error };
-  }
-}
+const status = (args: string[]) => runCommand(register, ['status', '--url', url, '--json', ...args]);
 
 describe('thump status --timeout', () => {
   it.each([['5s'], ['500ms'], ['5000']])('takes %j (a duration, or a bare number of ms)', async (t) => {
