@@ -147,6 +147,18 @@ static Rx *get_rx(napi_env env, napi_value v) {
   return p;
 }
 
+/* The handle passed as the only argument of localPort/recvBufferSize/close (throws if absent). */
+static Rx *handle_arg(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1) {
+    throw_type(env, "expected a thump_udp handle");
+    return NULL;
+  }
+  return get_rx(env, argv[0]);
+}
+
 /* Fills the meta record of datagram i from the kernel's message header. */
 static void fill_meta(Rx *rx, int i) {
   struct msghdr *h = &rx->msgs[i].msg_hdr;
@@ -364,10 +376,8 @@ static napi_value js_join(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_local_port(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  Rx *rx = argc ? get_rx(env, argv[0]) : NULL;
+  napi_value out;
+  Rx *rx = handle_arg(env, info);
   if (rx == NULL) return NULL;
   struct sockaddr_storage ss;
   socklen_t sl = sizeof ss;
@@ -379,10 +389,8 @@ static napi_value js_local_port(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_recv_buffer_size(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  Rx *rx = argc ? get_rx(env, argv[0]) : NULL;
+  napi_value out;
+  Rx *rx = handle_arg(env, info);
   if (rx == NULL) return NULL;
   int v = 0;
   socklen_t sl = sizeof v;
@@ -392,10 +400,7 @@ static napi_value js_recv_buffer_size(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  Rx *rx = argc ? get_rx(env, argv[0]) : NULL;
+  Rx *rx = handle_arg(env, info);
   if (rx == NULL) return NULL;
   rx_close(rx);
   return NULL;
