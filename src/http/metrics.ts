@@ -85,21 +85,25 @@ export function buildMetricsRegistry(
     reg.registerMetric(new SnapshotMetric(name, help, type, read) as unknown as Metric<string>);
 
   // Per (state, source): agent hosts from the monitor, swept hosts from the db, merged as
-  // /api/hosts and /api/summary merge them (agent data wins on a shared id).
-  const hostCounts = (): Array<{ state: string; source: 'agent' | 'sweep'; value: number }> => {
+  // /api/hosts and /api/summary merge them (agent data wins on a shared id). Both host gauges
+  // read it: counted once per scrape (1 s), so the sweep query runs once, not twice.
+  type HostCount = { state: string; source: 'agent' | 'sweep'; value: number };
+  let counted: { at: number; rows: HostCount[] } | undefined;
+  const hostCounts = (): HostCount[] => {
+    const t = Date.now();
+    if (counted !== undefined && t - counted.at < 1000) return counted.rows;
     const s = monitor.stats().hostsByState;
-    const out: Array<{ state: string; source: 'agent' | 'sweep'; value: number }> = HOST_STATES.map(
-      (state) => ({ state, source: 'agent', value: s[state] ?? 0 }),
-    );
+    const rows: HostCount[] = HOST_STATES.map((state) => ({ state, source: 'agent', value: s[state] ?? 0 }));
     const db = extras.db;
     if (db !== undefined) {
       const swept = { up: 0, down: 0 };
       for (const h of sweptHosts(db, (id) => monitor.host(id) !== undefined)) {
         if (h.state === 'up' || h.state === 'down') swept[h.state]++;
       }
-      for (const state of SWEPT_STATES) out.push({ state, source: 'sweep', value: swept[state] });
+      for (const state of SWEPT_STATES) rows.push({ state, source: 'sweep', value: swept[state] });
     }
-    return out;
+    counted = { at: t, rows };
+    return rows;
   };
   add(
     'thump_hosts',
