@@ -1,8 +1,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { UdpListen } from '../src/monitor/listen.js';
 import { loadNativeUdp, NATIVE_UDP_PATH } from '../src/monitor/native-udp.js';
-import { type UdpListen, UdpReceiver } from '../src/monitor/receiver.js';
+import { UdpReceiver } from '../src/monitor/receiver.js';
 import { MAX_DATAGRAM } from '../src/protocol/wire.js';
 import { waitFor } from './support/proc.js';
 

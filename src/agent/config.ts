@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../config/zod.js';
-import { UsageError } from '../errors.js';
+import { duration, parsedBy } from '../config/zod.js';
 import { checksConfigSchema } from './checks/registry.js';
 import { parseHostPort } from './destinations.js';
 
@@ -8,15 +7,7 @@ import { parseHostPort } from './destinations.js';
 export const DEFAULT_AGENT_PORT = 43278;
 
 /** A `HOST[:PORT]` target as {@link parseHostPort} reads it when the agent starts. */
-const target = z.string().superRefine((text, ctx) => {
-  try {
-    parseHostPort(text, DEFAULT_AGENT_PORT, 'agent.to');
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    // The report puts the key path (with the item's index) in front; drop the parser's "agent.to: ".
-    ctx.addIssue({ code: 'custom', message: err.message.replace(/^agent\.to: /, '') });
-  }
-});
+const target = parsedBy('agent.to', (text, what) => parseHostPort(text, DEFAULT_AGENT_PORT, what));
 
 /**
  * Top-level thump.yaml keys owned by src/agent/: the `agent:` section and the top-level

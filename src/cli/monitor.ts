@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatConfig, loadConfig, redactConfig } from '../config/index.js';
-import { DEFAULT_UDP_PORT } from '../monitor/config.js';
+import { DEFAULT_UDP_PORT } from '../monitor/listen.js';
 import { createLogger } from '../monitor/log.js';
 import { runMonitor, untilSignal } from '../monitor/run.js';
 

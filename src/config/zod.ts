@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import { tryParseDuration } from '../util/duration.js';
 
 const durationSchemas = new WeakSet<object>();
@@ -28,3 +29,21 @@ export const duration = () => {
 export function isDurationSchema(schema: unknown): boolean {
   return typeof schema === 'object' && schema !== null && durationSchemas.has(schema);
 }
+
+/**
+ * A string that the code using it parses at start-up with `parse(text, key)`: that parser is
+ * the check, so config files and flags are judged by one rule. Its {@link UsageError} becomes
+ * the issue, without the `key: ` prefix (the report puts the key path, with the list index,
+ * in front of it).
+ */
+export const parsedBy = (key: string, parse: (text: string, what: string) => unknown) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parse(text, key);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      const prefix = `${key}: `;
+      const message = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+      ctx.addIssue({ code: 'custom', message });
+    }
+  });

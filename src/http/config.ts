@@ -1,19 +1,9 @@
 import { z } from 'zod';
-import { duration } from '../config/zod.js';
-import { UsageError } from '../errors.js';
+import { duration, parsedBy } from '../config/zod.js';
 import { parseListen } from './listen.js';
 
 /** `off`, or an address {@link parseListen} reads: the server's own parser is the check. */
-const listenAddress = z.string().superRefine((text, ctx) => {
-  if (text === 'off') return;
-  try {
-    parseListen(text, 'http.listen');
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    // The report puts the key path in front; drop the parser's own "http.listen: ".
-    ctx.addIssue({ code: 'custom', message: err.message.replace(/^http\.listen: /, '') });
-  }
-});
+const listenAddress = parsedBy('http.listen', (text, what) => text === 'off' || parseListen(text, what));
 
 /**
  * The `http:` section of thump.yaml (owned by src/http/). The API binds to loopback by

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { duration } from '../config/zod.js';
-
-/** Default UDP port, the classic PyHeartBeat port. */
-export const DEFAULT_UDP_PORT = 43278;
+import { duration, parsedBy } from '../config/zod.js';
+import { DEFAULT_UDP_PORT, parseUdpListen } from './listen.js';
 
 /**
  * The `monitor:` section of thump.yaml (owned by src/monitor/). snake_case, strict, defaults
@@ -17,7 +15,7 @@ export const monitorConfigShape = {
        * every IPv4 address (add `[::]:PORT` for IPv6).
        */
       udp: z
-        .array(z.string())
+        .array(parsedBy('monitor.udp', parseUdpListen))
         .min(1, 'expected at least one UDP listen address')
         .default([String(DEFAULT_UDP_PORT)]),
       /** Multicast groups to join (`GROUP` or `GROUP@LOCAL_IFACE_ADDR`) on the matching-family sockets. */

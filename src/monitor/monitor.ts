@@ -6,8 +6,9 @@ import { loadHosts, type StoredHost, upsertHosts } from '../store/hosts.js';
 import type { Clock } from '../util/clock.js';
 import { type CoreOptions, MonitorCore } from './core.js';
 import { createIngest, type RejectSummary } from './ingest.js';
+import { formatListen, type UdpListen } from './listen.js';
 import { describeEvent, eventLevel } from './log.js';
-import { formatListen, type ReceiverKind, type UdpListen, UdpReceiver } from './receiver.js';
+import { type ReceiverKind, UdpReceiver } from './receiver.js';
 import { SteadyClock } from './steady-clock.js';
 import type { HistogramSnapshot, HostEvent, HostView, MonitorStats, MonitorView, NewEvent } from './types.js';
 

@@ -7,8 +7,8 @@ import { type NotifyPipeline, startNotifyPipeline } from '../notify/index.js';
 import { Keyring, loadKeyring } from '../protocol/index.js';
 import { type Db, openDb } from '../store/db.js';
 import { coreMigrations } from '../store/events.js';
+import { formatListen, parseMulticast, parseUdpListen, type UdpListen } from './listen.js';
 import { Monitor } from './monitor.js';
-import { formatListen, parseMulticast, parseUdpListen, type UdpListen } from './receiver.js';
 
 /** A monitor with its database, notify pipeline and HTTP server, as `thump monitor` runs it. */
 export interface RunningMonitor {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatListen, parseMulticast, parseUdpListen } from './receiver.js';
+import { formatListen, parseMulticast, parseUdpListen } from './listen.js';
 
 describe('parseUdpListen', () => {
   it.each([
