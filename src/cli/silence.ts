@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ResourceError, UsageError } from '../errors.js';
-import { tryParseIsoTime } from '../notify/silences.js';
 import { formatDuration, parseDuration, parseTimeoutMs } from '../util/duration.js';
+import { tryParseIsoTime } from '../util/iso-time.js';
 
 /** A silence as `GET /api/silences` returns it. */
 interface SilenceJson {

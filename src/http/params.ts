@@ -1,4 +1,4 @@
-import { tryParseIsoTime } from '../notify/silences.js';
+import { tryParseIsoTime } from '../util/iso-time.js';
 import { HttpError } from './http-error.js';
 
 type Query = Record<string, string | string[] | undefined>;

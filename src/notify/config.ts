@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { duration } from '../config/zod.js';
 import { EVENT_TYPES } from '../monitor/types.js';
+import { ISO_TIME_EXAMPLE, tryParseIsoTime } from '../util/iso-time.js';
 import { parseCron } from './cron.js';
 import { notifierListSchema } from './notifiers/index.js';
-import { ISO_TIME_EXAMPLE, tryParseIsoTime } from './silences.js';
 
 const globList = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
