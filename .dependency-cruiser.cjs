@@ -62,8 +62,8 @@ module.exports = {
       name: 'monitor-core-is-pure',
       severity: 'error',
       comment:
-        'The monitor core (core.ts, registry.ts, detector.ts) takes values and a `now`; its host-state shape is HostSnapshot in monitor/types.ts, not a store row.',
-      from: { path: '^src/monitor/(core|registry|detector)\\.ts$' },
+        'The monitor core (core.ts, host-registry.ts, detector.ts) takes values and a `now`; its host-state shape is HostSnapshot in monitor/types.ts, not a store row.',
+      from: { path: '^src/monitor/(core|host-registry|detector)\\.ts$' },
       to: { path: '^src/store/' },
     },
     {

@@ -11,7 +11,7 @@ export { DEFAULT_UDP_PORT, formatListen, parseMulticast, parseUdpListen, type Ud
 export { createLogger, describeEvent } from './log.js';
 export { Monitor, type MonitorOptions } from './monitor.js';
 export { type ReceiverKind, UdpReceiver } from './receiver.js';
-export { HostRegistry } from './registry.js';
+export { HostRegistry } from './host-registry.js';
 export { monitorKeyring, type RunningMonitor, runMonitor, untilSignal } from './run.js';
 export { SteadyClock } from './steady-clock.js';
 export * from './types.js';

@@ -12,7 +12,7 @@ import {
   phiZ,
   priorVariance,
 } from './phi.js';
-import { DOWN, UP } from './registry.js';
+import { DOWN, UP } from './host-registry.js';
 import type { EventType } from './types.js';
 
 const T0 = 1_700_000_000_000;
