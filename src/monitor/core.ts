@@ -3,8 +3,8 @@ import { checkChanges } from './checks.js';
 import { DeadlineWheel } from './detector.js';
 import { type FlapThresholds, nextFlapping, pushSample } from './flapping.js';
 import { Histogram, LATENESS_BOUNDS_MS } from './histogram.js';
-import { DEFAULT_PHI_OPTIONS, type PhiOptions, phiOnBeat, phiZ } from './phi.js';
 import { DOWN, F_DIRTY, F_FLAPPING, F_SILENT_DOWN, HostRegistry, LEFT, UP } from './host-registry.js';
+import { DEFAULT_PHI_OPTIONS, type PhiOptions, phiOnBeat, phiZ } from './phi.js';
 import type {
   EventType,
   HistogramSnapshot,
