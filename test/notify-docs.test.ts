@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../src/cli/config-schema.js';
 import { parseConfigText } from '../src/config/index.js';
 import { notifierTypes } from '../src/notify/notifiers/index.js';
 import { ROOT } from './support/proc.js';
@@ -19,7 +20,7 @@ describe('docs/notifiers.md', () => {
     'example %i is a valid thump.yaml notifiers list',
     (_i, example) => {
       const text = example.startsWith('notifiers:') ? example : `notifiers:\n${example}`;
-      const config = parseConfigText(text, 'docs/notifiers.md');
+      const config = parseConfigText(configSchema, text, 'docs/notifiers.md');
       expect(config.notifiers.length).toBeGreaterThan(0);
     },
   );

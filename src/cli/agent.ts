@@ -7,6 +7,7 @@ import { createLogger } from '../monitor/log.js';
 import { keyFromSecret, loadSecretFile } from '../protocol/index.js';
 import type { Key } from '../protocol/types.js';
 import { formatDuration } from '../util/duration.js';
+import { configSchema } from './config-schema.js';
 
 interface AgentFlags {
   to?: string[];
@@ -81,7 +82,7 @@ export function register(program: Command): void {
     .option('--print-config', 'print the effective configuration (secrets redacted) and exit')
     .option('--log-format <format>', 'auto (pretty on a terminal, JSON otherwise), pretty or json', 'auto')
     .action(async (flags: AgentFlags) => {
-      const { config: cfg } = loadConfigDetailed({
+      const { config: cfg } = loadConfigDetailed(configSchema, {
         ...(flags.config !== undefined ? { path: flags.config } : {}),
         overrides: {
           agent: {
@@ -99,7 +100,7 @@ export function register(program: Command): void {
         },
       });
       if (flags.printConfig) {
-        process.stdout.write(formatConfig(redactConfig(cfg)));
+        process.stdout.write(formatConfig(redactConfig(cfg), configSchema));
         return;
       }
       const a = cfg.agent;

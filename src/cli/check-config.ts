@@ -8,9 +8,9 @@ import {
   loadConfigDetailed,
   redactConfig,
 } from '../config/index.js';
-import type { ThumpConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { createNotifier } from '../notify/notifiers/index.js';
+import { configSchema, type ThumpConfig } from './config-schema.js';
 
 interface CheckConfigOptions {
   json?: boolean;
@@ -64,13 +64,13 @@ export function register(program: Command): void {
     .option('--schema', 'print the JSON Schema of thump.yaml (for editors) and exit')
     .action((file: string | undefined, opts: CheckConfigOptions) => {
       if (opts.schema) {
-        process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(configJsonSchema(configSchema), null, 2)}\n`);
         return;
       }
       if (file === undefined) throw new UsageError('check-config: missing FILE (the thump.yaml to check)');
       const env = opts.env === false ? {} : process.env;
       try {
-        const loaded = loadConfigDetailed({ path: file, env });
+        const loaded = loadConfigDetailed(configSchema, { path: file, env });
         // Files are checked from this machine: warnings unless --strict, since a config is
         // often checked in CI, far from the secrets it will read in production.
         const warnings = fileProblems(loaded.config).map((w) => ({
@@ -93,7 +93,8 @@ export function register(program: Command): void {
           for (const w of warnings) {
             process.stderr.write(`thump: ${failed ? 'error' : 'warning'}: ${w.path}: ${w.message}\n`);
           }
-          if (!failed) process.stdout.write(`# ${file}: valid${via}\n${formatConfig(loaded.config)}`);
+          if (!failed)
+            process.stdout.write(`# ${file}: valid${via}\n${formatConfig(loaded.config, configSchema)}`);
         }
         if (failed) process.exitCode = 2;
       } catch (err) {

@@ -3,6 +3,7 @@ import { formatConfig, loadConfig, redactConfig } from '../config/index.js';
 import { DEFAULT_UDP_PORT } from '../monitor/listen.js';
 import { createLogger } from '../monitor/log.js';
 import { runMonitor, untilSignal } from '../monitor/run.js';
+import { configSchema } from './config-schema.js';
 
 interface MonitorFlags {
   udp?: string[];
@@ -57,7 +58,7 @@ export function register(program: Command): void {
     .option('--print-config', 'print the effective configuration (secrets redacted) and exit')
     .option('--log-format <format>', 'auto (pretty on a terminal, JSON otherwise), pretty or json', 'auto')
     .action(async (flags: MonitorFlags) => {
-      const cfg = loadConfig({
+      const cfg = loadConfig(configSchema, {
         ...(flags.config !== undefined ? { path: flags.config } : {}),
         overrides: {
           monitor: {
@@ -74,7 +75,7 @@ export function register(program: Command): void {
         },
       });
       if (flags.printConfig) {
-        process.stdout.write(formatConfig(redactConfig(cfg)));
+        process.stdout.write(formatConfig(redactConfig(cfg), configSchema));
         return;
       }
       const logger = createLogger({ format: flags.logFormat ?? 'auto' });

@@ -3,6 +3,7 @@ import { loadConfigDetailed } from '../config/index.js';
 import { ThumpError, UsageError } from '../errors.js';
 import { toNotifyError } from '../notify/errors.js';
 import { createNotifier, testBatch } from '../notify/notifiers/index.js';
+import { configSchema } from './config-schema.js';
 
 interface NotifyTestOptions {
   config?: string;
@@ -21,7 +22,7 @@ export function register(program: Command): void {
     .argument('<name>', 'the notifier name (notifiers[].name in the config)')
     .option('-c, --config <file>', 'the config file (default: $THUMP_CONFIG)')
     .action(async (name: string, opts: NotifyTestOptions) => {
-      const loaded = loadConfigDetailed(opts.config === undefined ? {} : { path: opts.config });
+      const loaded = loadConfigDetailed(configSchema, opts.config === undefined ? {} : { path: opts.config });
       const list = loaded.config.notifiers;
       const config = list.find((n) => n.name === name);
       if (!config) {

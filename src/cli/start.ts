@@ -10,6 +10,7 @@ import { createLogger } from '../monitor/log.js';
 import { runMonitor } from '../monitor/run.js';
 import type { MonitorView } from '../monitor/types.js';
 import { generateSecret } from '../protocol/index.js';
+import { configSchema } from './config-schema.js';
 
 interface StartFlags {
   dataDir?: string;
@@ -143,7 +144,7 @@ export function register(program: Command): void {
     .option('--log-format <format>', 'auto (pretty on a terminal, JSON otherwise), pretty or json', 'auto')
     .action(async (flags: StartFlags) => {
       const dataDir = resolve(flags.dataDir ?? './data');
-      const loaded = loadConfig({
+      const loaded = loadConfig(configSchema, {
         ...(flags.config !== undefined ? { path: flags.config } : {}),
         overrides: {
           monitor: { udp: flags.udp, db_path: join(dataDir, 'thump.db') },

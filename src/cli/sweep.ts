@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar even on a terminal')
     .action(async (hosts: string | undefined, f: Record<string, unknown>) => {
       // Loaded on use: `thump --help` or other subcommands never load ssh2 and SQLite.
-      const { sweepCommand } = await import('../sweep/command.js');
+      const { sweepCommand } = await import('./sweep-action.js');
       process.exitCode = await sweepCommand(hosts, f as unknown as Parameters<typeof sweepCommand>[1]);
       // Everything is written and closed. getaddrinfo calls we stopped waiting for (a dead
       // resolver) still run on libuv's thread pool and would hold the process open for

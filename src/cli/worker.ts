@@ -10,6 +10,7 @@ import {
   runWorker,
 } from '../sweep/queue/index.js';
 import { parseDuration } from '../util/duration.js';
+import { loadThumpConfigLazily } from './lazy-config.js';
 
 interface WorkerFlags extends ProbeFlags {
   name?: string;
@@ -181,5 +182,5 @@ async function withConfig(f: WorkerFlags): Promise<WorkerFlags> {
   if (f.acceptNew && f.insecureIgnoreHostKeys) {
     throw new UsageError('--accept-new and --insecure-ignore-host-keys exclude each other');
   }
-  return (await withSweepConfig(f)).flags;
+  return (await withSweepConfig(f, loadThumpConfigLazily)).flags;
 }

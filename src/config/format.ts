@@ -2,7 +2,6 @@ import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { isPlainObject } from './layers.js';
 import { redactConfig } from './redact.js';
-import { configSchema } from './schema.js';
 import { schemasAt } from './schema-walk.js';
 import { isDurationSchema } from './zod.js';
 
@@ -59,7 +58,7 @@ function humanise(schema: z.core.$ZodType, value: unknown, path: PropertyKey[], 
  * written back as `10s`, secrets replaced by `<redacted>`, URLs shortened to their origin.
  * The output is itself a valid thump.yaml (apart from redacted values).
  */
-export function formatConfig(cfg: unknown, schema: z.core.$ZodType = configSchema): string {
+export function formatConfig(cfg: unknown, schema: z.core.$ZodType): string {
   const readable = humanise(schema, cfg, [], cfg);
   return stringify(redactConfig(readable), { lineWidth: 0 });
 }

@@ -1,6 +1,7 @@
 /**
- * thump.yaml: the composed schema, the loader (file + `THUMP_*` env + flag overrides),
- * printing with secrets redacted, and secret-file helpers.
+ * thump.yaml machinery that knows no area's keys: the loader (file + `THUMP_*` env + flag
+ * overrides, validated against the schema it is given), printing with secrets redacted, and
+ * secret-file helpers. The composed schema lives in src/cli/config-schema.ts.
  */
 export { ENV_PREFIX, envNameToPath, RESERVED_ENV } from './env.js';
 export { type FileProblem, fileProblems } from './file-checks.js';
@@ -22,6 +23,5 @@ export {
   parseConfigText,
 } from './loader.js';
 export { isSecretKey, REDACTED, redactConfig, redactUrl } from './redact.js';
-export { configSchema, type ThumpConfig } from './schema.js';
 export { readSecretFile, resolveSecret } from './secret.js';
 export { duration } from './zod.js';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { durationText } from './format.js';
-import { configSchema } from './schema.js';
 import { isDurationSchema } from './zod.js';
 
 const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+)\\s*$';
@@ -10,7 +9,7 @@ const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+)\
  * for editors: `# yaml-language-server: $schema=thump.schema.json` gives completion and
  * inline errors. Checks the schema cannot express (refinements) still run in the loader.
  */
-export function configJsonSchema(schema: z.ZodType = configSchema): Record<string, unknown> {
+export function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, {
     io: 'input',
     target: 'draft-07',

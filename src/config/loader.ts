@@ -1,6 +1,7 @@
 /**
  * Reads thump.yaml, applies `THUMP_*` env overrides and command-line overrides, validates
- * the result against the composed schema and returns the typed config. Precedence:
+ * the result against the schema it is given (the CLI passes the composed one from
+ * src/cli/config-schema.ts; this folder knows no area's keys) and returns the typed config. Precedence:
  * flags > env > file > schema defaults. Every problem becomes one line naming the key path,
  * what was expected and where the value came from; all of them are reported at once.
  */
@@ -12,7 +13,6 @@ import { coerceLeaf, valueAt } from './coerce.js';
 import { envLayer } from './env.js';
 import { type ConfigIssue, ConfigIssuesError, type ConfigOrigin, formatPath } from './issue.js';
 import { isPlainObject, merge, type Path, resolvePathAt, resolvePathKeys, startsWith } from './layers.js';
-import { configSchema, type ThumpConfig } from './schema.js';
 import { shapeOf } from './schema-walk.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 import { toConfigIssues } from './zod-issues.js';
@@ -32,8 +32,8 @@ export interface LoadConfigOptions {
 }
 
 /** The validated config plus what a `check-config` or a log line may want to show. */
-export interface LoadedConfig {
-  config: ThumpConfig;
+export interface LoadedConfig<C> {
+  config: C;
   /** Absolute path of the file read, if any. */
   file?: string;
   /** Folder relative `*_file` paths resolve against (the file's folder, else the cwd). */
@@ -53,35 +53,39 @@ interface Source {
  * exit 2) listing every problem. Relative `*_file`/`*_path`/`*_dir` values in the file are
  * made absolute against the file's folder.
  */
-export function loadConfig(opts: LoadConfigOptions = {}): ThumpConfig {
-  return loadConfigDetailed(opts).config;
+export function loadConfig<S extends z.ZodType>(schema: S, opts: LoadConfigOptions = {}): z.output<S> {
+  return loadConfigDetailed(schema, opts).config;
 }
 
 /** {@link loadConfig} that also says which file and env variables were used. */
-export function loadConfigDetailed(opts: LoadConfigOptions = {}): LoadedConfig {
+export function loadConfigDetailed<S extends z.ZodType>(
+  schema: S,
+  opts: LoadConfigOptions = {},
+): LoadedConfig<z.output<S>> {
   const env = opts.env ?? process.env;
   const path = opts.path ?? (env.THUMP_CONFIG ? env.THUMP_CONFIG : undefined);
   let source: Source | undefined;
   if (path !== undefined) {
     const file = resolve(path);
     source = { text: readConfigFile(file, path), name: path, baseDir: dirname(file) };
-    const loaded = build(configSchema, source, env, opts.overrides);
+    const loaded = build(schema, source, env, opts.overrides);
     return { ...loaded, file };
   }
-  return build(configSchema, undefined, env, opts.overrides);
+  return build(schema, undefined, env, opts.overrides);
 }
 
 /**
  * Parses and validates YAML text (`source` names it in messages). Pure: no env unless
  * given, relative paths resolve against `baseDir` (default: the working directory).
  */
-export function parseConfigText(
+export function parseConfigText<S extends z.ZodType>(
+  schema: S,
   text: string,
   source = 'thump.yaml',
   opts: { env?: NodeJS.ProcessEnv; overrides?: object; baseDir?: string } = {},
-): ThumpConfig {
+): z.output<S> {
   return build(
-    configSchema,
+    schema,
     { text, name: source, baseDir: opts.baseDir ?? process.cwd() },
     opts.env ?? {},
     opts.overrides,

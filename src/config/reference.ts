@@ -2,7 +2,7 @@
  * The key reference in docs/configuration.md, generated from the zod schema so it cannot
  * drift from what the loader accepts: every key with its type, default and an example.
  * Descriptions come from the schema (`.describe()`) or from the TSDoc comments the areas
- * wrote above each key (collected by write-reference.ts, which runs at development time).
+ * wrote above each key (collected by src/cli/write-config-reference.ts, which runs at development time).
  */
 import { stringify } from 'yaml';
 import type { z } from 'zod';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../cli/config-schema.js';
 import { parseConfigText } from '../config/loader.js';
 
 describe('monitor.detector and monitor.phi', () => {
   it('defaults to the fixed detector with phi defaults ready', () => {
-    const m = parseConfigText('', 't.yaml').monitor;
+    const m = parseConfigText(configSchema, '', 't.yaml').monitor;
     expect(m.detector).toBe('fixed');
     expect(m.phi).toEqual({
       threshold: 8,
@@ -19,7 +20,7 @@ describe('monitor.detector and monitor.phi', () => {
   it('reads the phi keys, durations included', () => {
     const text =
       'monitor:\n  detector: phi\n  phi:\n    threshold: 10\n    min_std: 250ms\n    max_timeout_multiplier: 6\n    acceptable_pause: 1s\n';
-    const m = parseConfigText(text, 't.yaml').monitor;
+    const m = parseConfigText(configSchema, text, 't.yaml').monitor;
     expect(m.detector).toBe('phi');
     expect(m.phi).toMatchObject({
       threshold: 10,
@@ -38,6 +39,6 @@ describe('monitor.detector and monitor.phi', () => {
     ['monitor:\n  phi:\n    min_std: soon\n', 'monitor.phi.min_std'],
     ['monitor:\n  phi:\n    margin: 3s\n', 'monitor.phi'],
   ])('rejects %j naming %s', (text, key) => {
-    expect(() => parseConfigText(text, 't.yaml')).toThrow(key);
+    expect(() => parseConfigText(configSchema, text, 't.yaml')).toThrow(key);
   });
 });

@@ -1,12 +1,19 @@
 import type { Beat, CheckResult, RejectReason } from '../protocol/types.js';
-import type { StoredHost } from '../store/hosts.js';
 import { checkChanges } from './checks.js';
 import { DeadlineWheel } from './detector.js';
 import { type FlapThresholds, nextFlapping, pushSample } from './flapping.js';
 import { Histogram, LATENESS_BOUNDS_MS } from './histogram.js';
+import { DOWN, F_DIRTY, F_FLAPPING, F_SILENT_DOWN, HostRegistry, LEFT, UP } from './host-registry.js';
 import { DEFAULT_PHI_OPTIONS, type PhiOptions, phiOnBeat, phiZ } from './phi.js';
-import { DOWN, F_DIRTY, F_FLAPPING, F_SILENT_DOWN, HostRegistry, LEFT, UP } from './registry.js';
-import type { EventType, HistogramSnapshot, HostSource, HostView, MonitorStats, NewEvent } from './types.js';
+import type {
+  EventType,
+  HistogramSnapshot,
+  HostSnapshot,
+  HostSource,
+  HostView,
+  MonitorStats,
+  NewEvent,
+} from './types.js';
 
 /** Tunables of the monitor's rules; defaults come from the config schema. */
 export interface CoreOptions {
@@ -402,7 +409,7 @@ export class MonitorCore {
    * Loads hosts saved by an earlier run. Nothing is announced; hosts that were up get a
    * start-up grace: none is called down before one timeout from `now` has passed.
    */
-  restore(hosts: Iterable<StoredHost>, now: number): void {
+  restore(hosts: Iterable<HostSnapshot>, now: number): void {
     const r = this.reg;
     for (const h of hosts) {
       if (r.find(h.id) >= 0) continue;

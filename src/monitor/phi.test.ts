@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Beat } from '../protocol/types.js';
 import { gaussian, seededRandom } from '../util/seeded-random.js';
 import { type CoreOptions, MonitorCore } from './core.js';
+import { DOWN, UP } from './host-registry.js';
 import {
   addSample,
   DEFAULT_PHI_OPTIONS,
@@ -12,7 +13,6 @@ import {
   phiZ,
   priorVariance,
 } from './phi.js';
-import { DOWN, UP } from './registry.js';
 import type { EventType } from './types.js';
 
 const T0 = 1_700_000_000_000;

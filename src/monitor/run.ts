@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type pino from 'pino';
+import type { ThumpConfig } from '../cli/config-schema.js';
 import { readSecretFile } from '../config/index.js';
-import type { ThumpConfig } from '../config/schema.js';
 import { type HttpServer, loadOrCreateToken, parseListen, startHttpServer } from '../http/index.js';
 import { type NotifyPipeline, startNotifyPipeline } from '../notify/index.js';
 import { Keyring, loadKeyring } from '../protocol/index.js';

@@ -59,6 +59,18 @@ export interface HostEvent extends NewEvent {
   id: number;
 }
 
+/**
+ * One host's whole state as the core snapshots it and restores it after a restart: the
+ * API's row plus the replay guard and the flapping window. Defined here, not in the store,
+ * so the pure core depends on no persistence; the store's rows map to and from this shape.
+ */
+export interface HostSnapshot extends HostView {
+  /** Agent clock of the last accepted beat (a replay of an older boot is older than this). */
+  sentAt: number;
+  /** Flapping window: bit i set = the i-th most recent state sample was a change. */
+  flapBits: number;
+}
+
 /** What the monitor knows about one host: the API's `/api/hosts` row. */
 export interface HostView {
   id: string;

@@ -91,7 +91,7 @@ export const watchdogSchema = z.strictObject({
 /**
  * The top-level thump.yaml keys owned by src/notify/ (snake_case, strict objects,
  * defaults declared here and nowhere else). Spread into the whole schema by
- * src/config/schema.ts.
+ * src/cli/config-schema.ts.
  */
 export const notifyConfigShape = {
   /** Where notifications go; each item's keys depend on its `type` (docs/notifiers.md). */

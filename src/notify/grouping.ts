@@ -1,5 +1,8 @@
 import type { HostEvent, HostState } from '../monitor/types.js';
+import { checkSeverity, summarize } from './batch-text.js';
 import type { NotificationBatch } from './types.js';
+
+export { checkSeverity, listHosts, summarize } from './batch-text.js';
 
 /**
  * The pure heart of the pipeline: given one notifier's outbox rows whose group window
@@ -21,16 +24,6 @@ export type EventRole =
   | { role: 'problem'; key: string }
   | { role: 'resolution'; key: string }
   | { role: 'info' };
-
-const SEVERITY: Record<string, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
-
-/** Severity 0..3 of a `check` event (number or name in details), 0 when absent. */
-export function checkSeverity(e: Pick<HostEvent, 'details'>): number {
-  const s = e.details.severity;
-  if (typeof s === 'number') return s;
-  if (typeof s === 'string') return SEVERITY[s.toLowerCase()] ?? 3;
-  return 0;
-}
 
 /** The alert key of an event: `down`, `check:<id>`, `network`. */
 export function classify(e: Pick<HostEvent, 'type' | 'details'>): EventRole {
@@ -95,275 +88,275 @@ export interface GroupPlan {
 
 const k = (hostId: string, key: string) => `${hostId}\u0000${key}`;
 
+/** An alert (host, key) as the group so far has left it. */
+interface OpenState {
+  /** The row that opens it in this group, if one does. */
+  item?: OutboxItem;
+  /** Whether it was open before this row (sent earlier, or earlier in the group). */
+  previously: boolean;
+}
+
+/** What the rules have decided so far for one group; the rules read and extend it. */
+interface Planning {
+  ctx: PlanContext;
+  plan: GroupPlan;
+  /** Rows that will be sent, by row id. */
+  included: Map<number, OutboxItem>;
+  openNow: Map<string, OpenState>;
+  /** Parent host -> children whose `down` it stands for. */
+  dependents: Map<string, string[]>;
+  flappingInGroup: Set<string>;
+  downInGroup: Set<string>;
+  reminders: OutboxItem[];
+  /** `flapping-stopped` rows of hosts that are down now (they are the page for the down). */
+  stillDown: Set<number>;
+}
+
+/** One row as a rule sees it. */
+interface Row {
+  item: OutboxItem;
+  e: HostEvent;
+  role: EventRole;
+  host: ReturnType<PlanContext['host']>;
+}
+
+/** A grouping rule: decides the row and returns true, or returns false to pass it on. */
+type Rule = (p: Planning, r: Row) => boolean;
+
+function suppress(p: Planning, item: OutboxItem, reason: SuppressReason, detail?: string): void {
+  p.plan.suppressed.push(
+    detail === undefined ? { rowId: item.rowId, reason } : { rowId: item.rowId, reason, detail },
+  );
+}
+
+/** Open for this notifier, counting what this group has opened and closed so far. */
+function isOpen(p: Planning, hostId: string, key: string): boolean {
+  const o = p.openNow.get(k(hostId, key));
+  return o ? o.item !== undefined || o.previously : p.ctx.isOpen(hostId, key);
+}
+
+/** Reminders go out only while the problem is open, failing, not silenced, not flapping. */
+const reminderRule: Rule = (p, { item, e, role, host }) => {
+  if (item.reminder === 0) return false;
+  // A `flapping-stopped` page of a host that was down stands for its `down`.
+  const key = role.role === 'problem' ? role.key : e.type === 'flapping-stopped' ? 'down' : undefined;
+  if (key === undefined || !isOpen(p, e.hostId, key)) suppress(p, item, 'not-notified');
+  else if (!p.ctx.stillFailing(e.hostId, key)) suppress(p, item, 'not-failing');
+  else if (p.ctx.silenced(e.hostId, p.ctx.now)) suppress(p, item, 'silenced');
+  else if (key === 'down' && host?.flapping) suppress(p, item, 'flapping');
+  else p.reminders.push(item);
+  return true;
+};
+
 /**
- * Plans one group of rows for one notifier. Rules, in order:
- * - a resolution is sent only if its problem was sent (always then, even when the host is
- *   silenced or flapping now: "resolved always follows a notified alert"); a problem and
- *   its resolution inside one group cancel out (nothing is sent);
- * - problems and info events of silenced hosts are suppressed;
- * - `down` of a flapping host is suppressed (the `flapping` event is sent instead);
- * - `down` whose parent is down is suppressed and counted in the parent's message;
- * - a `down` held back by `alert_after` is dropped if the host recovered meanwhile;
- * - reminders go out only while the problem is still open, failing, and not silenced.
+ * A resolution is sent only if its problem was sent (even when silenced or flapping now);
+ * a problem and its resolution in one group cancel out.
+ */
+const resolutionRule: Rule = (p, { item, e, role }) => {
+  if (role.role !== 'resolution') return false;
+  const id = k(e.hostId, role.key);
+  const o = p.openNow.get(id) ?? { previously: p.ctx.isOpen(e.hostId, role.key) };
+  if (o.item) {
+    // Problem and resolution in one group: neither is worth a page.
+    p.included.delete(o.item.rowId);
+    suppress(p, o.item, 'resolved-in-group');
+    suppress(p, item, 'resolved-in-group');
+    p.openNow.set(id, { previously: false });
+  } else if (o.previously) {
+    p.included.set(item.rowId, item);
+    p.plan.close.push({ hostId: e.hostId, key: role.key });
+    p.openNow.set(id, { previously: false });
+  } else {
+    suppress(p, item, 'not-notified');
+  }
+  return true;
+};
+
+/** Problems and info events of a host silenced when they happened, or now. */
+const silencedRule: Rule = (p, { item, e }) => {
+  const silence = p.ctx.silenced(e.hostId, e.at) ?? p.ctx.silenced(e.hostId, p.ctx.now);
+  if (silence === undefined) return false;
+  suppress(p, item, 'silenced', silence);
+  return true;
+};
+
+/** Info events are sent; `flapping-stopped` of a host that is down is its `down` page. */
+const infoRule: Rule = (p, { item, e, role, host }) => {
+  if (role.role !== 'info') return false;
+  p.included.set(item.rowId, item);
+  if (e.type === 'flapping-stopped' && host?.state === 'down' && !isOpen(p, e.hostId, 'down')) {
+    // Its downs were not paged while it flapped; it is down now, so this is the page.
+    p.openNow.set(k(e.hostId, 'down'), { item, previously: false });
+    p.stillDown.add(item.rowId);
+  }
+  return true;
+};
+
+/** `down` of a flapping host: the `flapping` event is sent instead. */
+const flappingDownRule: Rule = (p, { item, e, host }) => {
+  if (e.type !== 'down' || !(host?.flapping || p.flappingInGroup.has(e.hostId))) return false;
+  suppress(p, item, 'flapping');
+  return true;
+};
+
+/** `down` whose parent is down: counted in the parent's message instead. */
+const parentDownRule: Rule = (p, { item, e, host }) => {
+  if (e.type !== 'down') return false;
+  const parent = p.ctx.parentOf(e.hostId, host?.labels ?? {});
+  if (parent === undefined || !(p.ctx.host(parent)?.state === 'down' || p.downInGroup.has(parent)))
+    return false;
+  suppress(p, item, 'parent-down', parent);
+  const list = p.dependents.get(parent) ?? [];
+  list.push(e.hostId);
+  p.dependents.set(parent, list);
+  return true;
+};
+
+/** A `down` held back by `alert_after` whose host recovered meanwhile. */
+const recoveredRule: Rule = (p, { item, e, host }) => {
+  if (e.type !== 'down' || !(item.readyAt > e.at && host !== undefined && host.state !== 'down'))
+    return false;
+  suppress(p, item, 'recovered');
+  return true;
+};
+
+/** Any other problem is sent and opens its alert; an escalation replaces the earlier row. */
+const problemRule: Rule = (p, { item, e, role }) => {
+  if (role.role !== 'problem') return false;
+  const id = k(e.hostId, role.key);
+  const prev = p.openNow.get(id);
+  if (prev?.item) p.included.delete(prev.item.rowId); // an escalation replaces the earlier row
+  p.openNow.set(id, { item, previously: prev?.previously ?? p.ctx.isOpen(e.hostId, role.key) });
+  p.included.set(item.rowId, item);
+  return true;
+};
+
+/** The rules in the order they are asked; the first that decides a row wins. */
+const RULES: readonly Rule[] = [
+  reminderRule,
+  resolutionRule,
+  silencedRule,
+  infoRule,
+  flappingDownRule,
+  parentDownRule,
+  recoveredRule,
+  problemRule,
+];
+
+/**
+ * Plans one group of rows for one notifier: each row, oldest first, goes through {@link RULES}
+ * (reminders; resolutions, sent only after their problem; silences; info events; flapping,
+ * parent-down and recovered `down`s; other problems), then the rows that survived become at
+ * most one alert, one resolved and one reminder batch, in the order their events happened.
+ * "Resolved always follows a notified alert": a resolution is judged before silences.
  */
 export function planGroup(items: readonly OutboxItem[], ctx: PlanContext): GroupPlan {
-  const plan: GroupPlan = { suppressed: [], batches: [], open: [], close: [], rewrites: [] };
   const sorted = [...items].sort((a, b) => a.event.id - b.event.id || a.reminder - b.reminder);
-  const included = new Map<number, OutboxItem>(); // rowId -> item
-  const openNow = new Map<string, { item?: OutboxItem; previously: boolean }>();
-  const dependents = new Map<string, string[]>(); // parent -> children suppressed
-  const flappingInGroup = new Set(
-    sorted.filter((i) => i.event.type === 'flapping').map((i) => i.event.hostId),
-  );
-  const downInGroup = new Set(sorted.filter((i) => i.event.type === 'down').map((i) => i.event.hostId));
-  const reminders: OutboxItem[] = [];
-  const stillDown = new Set<number>(); // flapping-stopped rows of hosts that are down now
-  const suppress = (item: OutboxItem, reason: SuppressReason, detail?: string) => {
-    plan.suppressed.push(
-      detail === undefined ? { rowId: item.rowId, reason } : { rowId: item.rowId, reason, detail },
-    );
+  const hostsWith = (type: string) =>
+    new Set(sorted.filter((i) => i.event.type === type).map((i) => i.event.hostId));
+  const p: Planning = {
+    ctx,
+    plan: { suppressed: [], batches: [], open: [], close: [], rewrites: [] },
+    included: new Map(),
+    openNow: new Map(),
+    dependents: new Map(),
+    flappingInGroup: hostsWith('flapping'),
+    downInGroup: hostsWith('down'),
+    reminders: [],
+    stillDown: new Set(),
   };
-  const isOpen = (hostId: string, key: string) => {
-    const o = openNow.get(k(hostId, key));
-    return o ? o.item !== undefined || o.previously : ctx.isOpen(hostId, key);
-  };
-
   for (const item of sorted) {
-    const e = item.event;
-    const role = classify(e);
-    const host = ctx.host(e.hostId);
-    const silence = ctx.silenced(e.hostId, e.at) ?? ctx.silenced(e.hostId, ctx.now);
-    if (item.reminder > 0) {
-      // A `flapping-stopped` page of a host that was down stands for its `down`.
-      const key = role.role === 'problem' ? role.key : e.type === 'flapping-stopped' ? 'down' : undefined;
-      if (key === undefined || !isOpen(e.hostId, key)) suppress(item, 'not-notified');
-      else if (!ctx.stillFailing(e.hostId, key)) suppress(item, 'not-failing');
-      else if (ctx.silenced(e.hostId, ctx.now)) suppress(item, 'silenced');
-      else if (key === 'down' && host?.flapping) suppress(item, 'flapping');
-      else reminders.push(item);
-      continue;
-    }
-    if (role.role === 'resolution') {
-      const id = k(e.hostId, role.key);
-      const o = openNow.get(id) ?? { previously: ctx.isOpen(e.hostId, role.key) };
-      if (o.item) {
-        // Problem and resolution in one group: neither is worth a page.
-        included.delete(o.item.rowId);
-        suppress(o.item, 'resolved-in-group');
-        suppress(item, 'resolved-in-group');
-        openNow.set(id, { previously: false });
-      } else if (o.previously) {
-        included.set(item.rowId, item);
-        plan.close.push({ hostId: e.hostId, key: role.key });
-        openNow.set(id, { previously: false });
-      } else {
-        suppress(item, 'not-notified');
-      }
-      continue;
-    }
-    if (silence !== undefined) {
-      suppress(item, 'silenced', silence);
-      continue;
-    }
-    if (role.role === 'info') {
-      included.set(item.rowId, item);
-      if (e.type === 'flapping-stopped' && host?.state === 'down' && !isOpen(e.hostId, 'down')) {
-        // Its downs were not paged while it flapped; it is down now, so this is the page.
-        openNow.set(k(e.hostId, 'down'), { item, previously: false });
-        stillDown.add(item.rowId);
-      }
-      continue;
-    }
-    if (e.type === 'down') {
-      if (host?.flapping || flappingInGroup.has(e.hostId)) {
-        suppress(item, 'flapping');
-        continue;
-      }
-      const parent = ctx.parentOf(e.hostId, host?.labels ?? {});
-      if (parent !== undefined && (ctx.host(parent)?.state === 'down' || downInGroup.has(parent))) {
-        suppress(item, 'parent-down', parent);
-        const list = dependents.get(parent) ?? [];
-        list.push(e.hostId);
-        dependents.set(parent, list);
-        continue;
-      }
-      if (item.readyAt > e.at && host !== undefined && host.state !== 'down') {
-        suppress(item, 'recovered');
-        continue;
-      }
-    }
-    const id = k(e.hostId, role.key);
-    const prev = openNow.get(id);
-    if (prev?.item) included.delete(prev.item.rowId); // an escalation replaces the earlier row
-    openNow.set(id, { item, previously: prev?.previously ?? ctx.isOpen(e.hostId, role.key) });
-    included.set(item.rowId, item);
+    const row: Row = { item, e: item.event, role: classify(item.event), host: ctx.host(item.event.hostId) };
+    for (const rule of RULES) if (rule(p, row)) break;
   }
+  recordOpened(p);
+  const { alerts, resolved, folded } = partition(p, sorted);
+  if (alerts.length > 0) p.plan.batches.push(alertBatch(p, alerts, folded));
+  if (resolved.length > 0) p.plan.batches.push(plainBatch('resolved', resolved, ctx.maxListed, ''));
+  if (p.reminders.length > 0)
+    p.plan.batches.push(plainBatch('reminder', p.reminders, ctx.maxListed, 'still: '));
+  orderBatches(p.plan.batches);
+  return p.plan;
+}
 
-  for (const [id, o] of openNow) {
+/** Alerts opened by a row that is being sent. */
+function recordOpened(p: Planning): void {
+  for (const [id, o] of p.openNow) {
     if (!o.item) continue;
-    if (!included.has(o.item.rowId)) continue;
+    if (!p.included.has(o.item.rowId)) continue;
     const [hostId, key] = id.split('\u0000') as [string, string];
-    plan.open.push({ hostId, key, eventId: o.item.event.id });
+    p.plan.open.push({ hostId, key, eventId: o.item.event.id });
   }
-  // Rows replaced by an escalation within the group are folded into the newer one.
+}
+
+/**
+ * The sent event rows split into alerts and resolutions, plus the rows replaced by an
+ * escalation within the group (folded into the newer one's batch, or suppressed when no
+ * alert is sent).
+ */
+function partition(
+  p: Planning,
+  sorted: readonly OutboxItem[],
+): { alerts: OutboxItem[]; resolved: OutboxItem[]; folded: number[] } {
   const alerts: OutboxItem[] = [];
   const resolved: OutboxItem[] = [];
   const folded: number[] = [];
-  const suppressedIds = new Set(plan.suppressed.map((x) => x.rowId));
+  const suppressedIds = new Set(p.plan.suppressed.map((x) => x.rowId));
   for (const item of sorted) {
     if (item.reminder > 0) continue;
-    if (included.has(item.rowId)) {
+    if (p.included.has(item.rowId)) {
       (classify(item.event).role === 'resolution' ? resolved : alerts).push(item);
     } else if (!suppressedIds.has(item.rowId)) {
       folded.push(item.rowId);
     }
   }
   if (alerts.length === 0) {
-    for (const rowId of folded) plan.suppressed.push({ rowId, reason: 'resolved-in-group' });
+    for (const rowId of folded) p.plan.suppressed.push({ rowId, reason: 'resolved-in-group' });
     folded.length = 0;
   }
-  if (alerts.length > 0) {
-    const withDependents = alerts.map((i) => {
-      const kids = i.event.type === 'down' ? dependents.get(i.event.hostId) : undefined;
-      if (!kids && !stillDown.has(i.rowId)) return i.event;
-      const extraDetails = kids ? { dependents: kids } : { stillDown: true };
-      const event = { ...i.event, details: { ...i.event.details, ...extraDetails } };
-      plan.rewrites.push({ rowId: i.rowId, event });
-      return event;
-    });
-    // Children whose parent's own `down` is not in this batch still get one summary line.
-    const extra = [...dependents].filter(
-      ([p]) => !alerts.some((i) => i.event.type === 'down' && i.event.hostId === p),
-    );
-    plan.batches.push({
-      kind: 'alert',
-      rowIds: [...alerts.map((i) => i.rowId), ...folded],
-      events: withDependents,
-      ...summarize(withDependents, ctx.maxListed, '', extra),
-    });
-  }
-  if (resolved.length > 0) {
-    const events = resolved.map((i) => i.event);
-    plan.batches.push({
-      kind: 'resolved',
-      rowIds: resolved.map((i) => i.rowId),
-      events,
-      ...summarize(events, ctx.maxListed, ''),
-    });
-  }
-  if (reminders.length > 0) {
-    const events = reminders.map((i) => i.event);
-    plan.batches.push({
-      kind: 'reminder',
-      rowIds: reminders.map((i) => i.rowId),
-      events,
-      ...summarize(events, ctx.maxListed, 'still: '),
-    });
-  }
-  // Messages go out in the order their first events happened (an `up` then a new `down`
-  // of the same host must not arrive as "down" then "up"); reminders last.
+  return { alerts, resolved, folded };
+}
+
+/** The alert batch: parents carry their `dependents`, a still-down `flapping-stopped` says so. */
+function alertBatch(p: Planning, alerts: readonly OutboxItem[], folded: readonly number[]): PlannedBatch {
+  const events = alerts.map((i) => {
+    const kids = i.event.type === 'down' ? p.dependents.get(i.event.hostId) : undefined;
+    if (!kids && !p.stillDown.has(i.rowId)) return i.event;
+    const extraDetails = kids ? { dependents: kids } : { stillDown: true };
+    const event = { ...i.event, details: { ...i.event.details, ...extraDetails } };
+    p.plan.rewrites.push({ rowId: i.rowId, event });
+    return event;
+  });
+  // Children whose parent's own `down` is not in this batch still get one summary line.
+  const extra = [...p.dependents].filter(
+    ([parent]) => !alerts.some((i) => i.event.type === 'down' && i.event.hostId === parent),
+  );
+  return {
+    kind: 'alert',
+    rowIds: [...alerts.map((i) => i.rowId), ...folded],
+    events,
+    ...summarize(events, p.ctx.maxListed, '', extra),
+  };
+}
+
+function plainBatch(
+  kind: 'resolved' | 'reminder',
+  items: readonly OutboxItem[],
+  maxListed: number,
+  prefix: string,
+): PlannedBatch {
+  const events = items.map((i) => i.event);
+  return { kind, rowIds: items.map((i) => i.rowId), events, ...summarize(events, maxListed, prefix) };
+}
+
+/**
+ * Messages go out in the order their first events happened (an `up` then a new `down` of
+ * the same host must not arrive as "down" then "up"); reminders last.
+ */
+function orderBatches(batches: PlannedBatch[]): void {
   const first = (b: PlannedBatch) =>
     b.kind === 'reminder'
       ? Number.POSITIVE_INFINITY
       : b.events.reduce((m, e) => Math.min(m, e.id), Number.POSITIVE_INFINITY);
-  plan.batches.sort((x, y) => first(x) - first(y));
-  return plan;
-}
-
-/** Longest text: chat services cap message size; the `events` array still has every event. */
-const MAX_TEXT_LINES = 100;
-
-/** "a, b, c (+20 more)" */
-export function listHosts(ids: readonly string[], max: number): string {
-  const shown = ids.slice(0, max).join(', ');
-  return ids.length > max ? `${shown} (+${ids.length - max} more)` : shown;
-}
-
-const PHRASES: Record<string, [one: string, many: string]> = {
-  down: ['down', 'hosts down'],
-  up: ['up again', 'hosts up again'],
-  new: ['is new', 'new hosts'],
-  left: ['left (goodbye)', 'hosts left'],
-  restarted: ['restarted', 'hosts restarted'],
-  flapping: ['is flapping (pages paused)', 'hosts flapping (pages paused)'],
-  'flapping-stopped': ['stopped flapping', 'hosts stopped flapping'],
-  'flapping-stopped-down': ['stopped flapping and is down', 'hosts stopped flapping and are down'],
-  'check-problem': ['check failing', 'checks failing'],
-  'check-ok': ['check OK again', 'checks OK again'],
-};
-
-function checkLabel(e: HostEvent): string {
-  const sev = checkSeverity(e);
-  const name = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'][sev] ?? String(sev);
-  const text = typeof e.details.text === 'string' && e.details.text !== '' ? `: ${e.details.text}` : '';
-  return `${e.hostId} ${String(e.details.checkId ?? '')} ${name}${text}`;
-}
-
-/**
- * Title and text of a batch: "23 hosts down: a, b, c (+20 more)"; several kinds joined by
- * "; ". The text has one line per event with its time, so nothing is hidden.
- */
-export function summarize(
-  events: readonly HostEvent[],
-  maxListed: number,
-  prefix: string,
-  orphanDependents: ReadonlyArray<[string, string[]]> = [],
-): { title: string; text: string } {
-  const byKind = new Map<string, HostEvent[]>();
-  for (const e of events) {
-    const kind =
-      e.type === 'check'
-        ? checkSeverity(e) > 0
-          ? 'check-problem'
-          : 'check-ok'
-        : e.type === 'flapping-stopped' && e.details.stillDown === true
-          ? 'flapping-stopped-down'
-          : e.type;
-    const list = byKind.get(kind) ?? [];
-    list.push(e);
-    byKind.set(kind, list);
-  }
-  const parts: string[] = [];
-  for (const [kind, list] of byKind) {
-    if (kind === 'network') {
-      parts.push(`network problem: ${String(list[0]?.details.count ?? 'many')} hosts fell silent at once`);
-    } else if (kind === 'network-recovered') {
-      parts.push('network recovered');
-    } else if (kind === 'check-problem' || kind === 'check-ok') {
-      const [, many] = PHRASES[kind] as [string, string];
-      parts.push(
-        list.length === 1
-          ? `${checkLabel(list[0] as HostEvent)}`
-          : `${list.length} ${many}: ${listHosts(
-              list.map((e) => `${e.hostId} ${String(e.details.checkId ?? '')}`),
-              maxListed,
-            )}`,
-      );
-    } else {
-      const [one, many] = PHRASES[kind] ?? [kind, `hosts ${kind}`];
-      const ids = list.map((e) => e.hostId);
-      parts.push(
-        list.length === 1 ? `${ids[0]} ${one}` : `${list.length} ${many}: ${listHosts(ids, maxListed)}`,
-      );
-    }
-  }
-  const lines = events.slice(0, MAX_TEXT_LINES).map((e) => {
-    const what = e.type === 'check' ? checkLabel(e) : `${e.hostId || '(fleet)'} ${e.type}`;
-    const kids = Array.isArray(e.details.dependents) ? (e.details.dependents as string[]) : [];
-    const dep = kids.length
-      ? ` (${kids.length} dependent hosts unreachable: ${listHosts(kids, maxListed)})`
-      : '';
-    return `${new Date(e.at).toISOString()} ${what}${dep}`;
-  });
-  if (events.length > MAX_TEXT_LINES) lines.push(`(+${events.length - MAX_TEXT_LINES} more events)`);
-  for (const [parent, kids] of orphanDependents) {
-    lines.push(
-      `${kids.length} hosts behind ${parent} (down) not paged separately: ${listHosts(kids, maxListed)}`,
-    );
-  }
-  for (const e of events) {
-    const kids = Array.isArray(e.details.dependents) ? (e.details.dependents as string[]) : [];
-    if (kids.length) parts.push(`${kids.length} dependent hosts of ${e.hostId} affected`);
-  }
-  return { title: prefix + parts.join('; '), text: lines.join('\n') };
+  batches.sort((x, y) => first(x) - first(y));
 }

@@ -1,5 +1,4 @@
 import type pino from 'pino';
-import type { ThumpConfig } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { MonitorView } from '../monitor/types.js';
 import { type Db, migrate } from '../store/db.js';
@@ -24,7 +23,8 @@ export const notifyMigrations = [outboxMigrations, silenceMigrations];
 export interface NotifyPipelineDeps {
   db: Db;
   monitor: MonitorView;
-  config: ThumpConfig;
+  /** The notify keys of thump.yaml (notifiers, routes, grouping, silences, watchdog, delivery). */
+  config: NotifyConfig;
   logger?: pino.Logger;
   clock?: Clock;
   /** Ready-made notifiers instead of building them from `config.notifiers` (tests, benches). */
@@ -65,7 +65,7 @@ const CATCH_UP_PAGE = 1_000;
  */
 export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<NotifyPipeline> {
   const clock = deps.clock ?? systemClock;
-  const cfg = deps.config as unknown as NotifyConfig;
+  const cfg = deps.config;
   const { db, monitor } = deps;
   const log = deps.logger?.child({ component: 'notify' });
 

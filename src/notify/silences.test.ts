@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../cli/config-schema.js';
 import { ConfigIssuesError } from '../config/issue.js';
 import { parseConfigText } from '../config/loader.js';
 import { UsageError } from '../errors.js';
@@ -84,7 +85,7 @@ describe('silence times from the API, the CLI and thump.yaml', () => {
     const text = `silences:\n  - hosts: "db-*"\n    ${other}\n    ${key}: March 7\n`;
     let err: unknown;
     try {
-      parseConfigText(text, 't.yaml');
+      parseConfigText(configSchema, text, 't.yaml');
     } catch (e) {
       err = e;
     }

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadThumpConfigLazily } from '../cli/lazy-config.js';
 import {
   hasConfigInput,
   type ProbeFlags,
@@ -38,7 +39,7 @@ describe('sweep flags without a config file', () => {
     'gives what the config loader gives with no file and no variables: %s',
     async (_n, f, extra) => {
       const fast = sweepSectionFromFlags(f, extra);
-      expect(fast).toEqual(await sweepSectionFromConfig(f, extra, {}));
+      expect(fast).toEqual(await sweepSectionFromConfig(f, extra, {}, loadThumpConfigLazily));
     },
   );
 
@@ -66,14 +67,19 @@ describe('sweep flags without a config file', () => {
 
   it('still takes THUMP_SWEEP__ variables, and flags still win over them', async () => {
     const env = { THUMP_SWEEP__TIMEOUT: '3s', THUMP_SWEEP__CONCURRENCY: '9' };
-    const { flags } = await withSweepConfig<ProbeFlags>({ identity: [], concurrency: '4' }, {}, env);
+    const { flags } = await withSweepConfig<ProbeFlags>(
+      { identity: [], concurrency: '4' },
+      loadThumpConfigLazily,
+      {},
+      env,
+    );
     expect(flags.timeout).toBe('3000ms');
     expect(flags.concurrency).toBe('4');
   });
 
   it('leaves a concurrency the schema refuses to the loader, which names the key', async () => {
-    await expect(withSweepConfig({ identity: [], concurrency: '100001' }, {}, {})).rejects.toThrow(
-      /sweep\.concurrency/,
-    );
+    await expect(
+      withSweepConfig({ identity: [], concurrency: '100001' }, loadThumpConfigLazily, {}, {}),
+    ).rejects.toThrow(/sweep\.concurrency/);
   });
 });

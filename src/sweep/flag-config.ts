@@ -1,4 +1,5 @@
 import { resolvePathValue } from '../config/layers.js';
+import type { LoadConfigOptions } from '../config/loader.js';
 import { parseDuration } from '../util/duration.js';
 import type { SweepConfig } from './config.js';
 import {
@@ -27,6 +28,13 @@ export interface SweepExtra {
   db_path?: string | undefined;
 }
 
+/**
+ * Loads and validates the whole thump.yaml (every section, so a typo elsewhere is still an
+ * error) and returns it. The CLI passes one bound to its composed schema
+ * (src/cli/lazy-config.ts): sweep/ knows only its own keys.
+ */
+export type WholeConfigLoader = (opts: LoadConfigOptions) => Promise<{ sweep: SweepConfig }>;
+
 /** Config variables that are not key overrides (the loader ignores them too). */
 const NOT_OVERRIDES = new Set(['THUMP_SECRET', 'THUMP_SECRET_FILE', 'THUMP_CONFIG']);
 
@@ -35,7 +43,8 @@ const NOT_OVERRIDES = new Set(['THUMP_SECRET', 'THUMP_SECRET_FILE', 'THUMP_CONFI
  * with the shared probe flags as overrides, and returns the flags completed from it (flags
  * win) together with the resolved section, so each command can fill its own extra flags.
  * Callers validate flag values first so an error names the flag, not the config key.
- * `extra` adds command-specific `sweep:` overrides in YAML shape.
+ * `extra` adds command-specific `sweep:` overrides in YAML shape; `load` reads the whole
+ * file when one is needed.
  *
  * Without a config file or any `THUMP_*` variable the section is its defaults plus the
  * flags, so the config loader (every section's schema, zod, YAML: ~0.2 s of CPU, most of
@@ -43,12 +52,13 @@ const NOT_OVERRIDES = new Set(['THUMP_SECRET', 'THUMP_SECRET_FILE', 'THUMP_CONFI
  */
 export async function withSweepConfig<F extends ProbeFlags>(
   f: F,
+  load: WholeConfigLoader,
   extra: SweepExtra = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ flags: F; cfg: SweepConfig }> {
   const cfg =
     hasConfigInput(f, env) || !withinSchema(f)
-      ? await sweepSectionFromConfig(f, extra, env)
+      ? await sweepSectionFromConfig(f, extra, env, load)
       : sweepSectionFromFlags(f, extra);
   return { flags: completeFlags(f, cfg), cfg };
 }
@@ -74,9 +84,9 @@ export async function sweepSectionFromConfig(
   f: ProbeFlags,
   extra: SweepExtra,
   env: NodeJS.ProcessEnv,
+  load: WholeConfigLoader,
 ): Promise<SweepConfig> {
-  const { loadConfig } = await import('../config/loader.js');
-  return loadConfig({
+  const whole = await load({
     ...(f.config !== undefined ? { path: f.config } : {}),
     env,
     overrides: {
@@ -91,7 +101,8 @@ export async function sweepSectionFromConfig(
         redis: f.redis,
       },
     },
-  }).sweep;
+  });
+  return whole.sweep;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { configSchema, type ThumpConfig } from '../../src/cli/config-schema.js';
 import { parseConfigText } from '../../src/config/loader.js';
-import type { ThumpConfig } from '../../src/config/schema.js';
 import type { HostEvent, HostView, MonitorView, NewEvent } from '../../src/monitor/types.js';
 import { type NotifyPipeline, notifyMigrations, startNotifyPipeline } from '../../src/notify/index.js';
 import { type Db, openDb } from '../../src/store/db.js';
@@ -68,7 +68,7 @@ export class FakeMonitor implements MonitorView {
 
 /** Config from a plain object, through the real loader (so defaults and checks apply). */
 export function config(obj: object): ThumpConfig {
-  return parseConfigText(JSON.stringify(obj), 'test.yaml');
+  return parseConfigText(configSchema, JSON.stringify(obj), 'test.yaml');
 }
 
 /** A monitor-shaped world on a real SQLite file: db, fake host table, running pipeline. */

@@ -5,7 +5,14 @@ import { SEVERITY_NAMES } from '../../protocol/types.js';
 import { systemClock } from '../../util/clock.js';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, httpUrl, notifierSchema, secretShape, usernamePasswordRule } from './define.js';
+import {
+  defineNotifier,
+  httpSendOptions,
+  httpUrl,
+  notifierSchema,
+  secretShape,
+  usernamePasswordRule,
+} from './define.js';
 import { iso, joinUrl, truncate } from './format.js';
 import { resolveHttpAuth } from './secrets.js';
 
@@ -206,14 +213,11 @@ export const alertmanager = defineNotifier({
       async send(batch, signal) {
         const alerts = alertmanagerAlerts(batch, clock.now(), opts);
         if (alerts.length === 0) return; // only informational events (new, left, restarted)
-        await postJson(url, alerts, {
-          timeoutMs: config.timeout,
-          headers,
-          signal,
-          redact,
-          showPath: true,
-          logger: ctx.logger,
-        });
+        await postJson(
+          url,
+          alerts,
+          httpSendOptions(config, ctx, signal, { headers, redact, showPath: true }),
+        );
       },
     };
   },

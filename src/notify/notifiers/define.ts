@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/zod.js';
 import type { Clock } from '../../util/clock.js';
-import type { NotifyLogger } from '../http-client.js';
+import type { NotifyLogger, PostOptions } from '../http-client.js';
 import type { Notifier } from '../types.js';
 
 /** What a notifier factory may use besides its own config. Every field is optional. */
@@ -24,6 +24,22 @@ export interface NotifierDefinition<T extends string, S extends z.ZodType> {
   type: T;
   configSchema: S;
   create(config: z.output<S>, ctx: NotifierContext): Notifier;
+}
+
+/**
+ * The HTTP options every HTTP notifier sends with: its `timeout` as the whole-attempt
+ * budget, the dispatcher's abort signal and the pipeline's logger. `extra` adds what is the
+ * notifier's own (headers, secrets to redact, `showPath`, a retry hint parser). One place,
+ * so an option every notifier should share reaches all of them (Uptime Kuma's opt-in
+ * request timeout is the lesson).
+ */
+export function httpSendOptions(
+  config: { timeout: number },
+  ctx: NotifierContext,
+  signal: AbortSignal,
+  extra: Omit<PostOptions, 'timeoutMs' | 'signal' | 'logger'> = {},
+): PostOptions {
+  return { timeoutMs: config.timeout, signal, logger: ctx.logger, ...extra };
 }
 
 /** Declares a notifier type with its types inferred; see `registry.ts` for where it is listed. */

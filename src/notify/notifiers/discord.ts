@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, httpSendOptions, notifierSchema, secretShape } from './define.js';
 import { bodyText, iso, kindColor, truncate } from './format.js';
 import { requireSecretUrl } from './secrets.js';
 
@@ -66,13 +66,11 @@ export const discord = defineNotifier({
       name: config.name,
       type: 'discord',
       async send(batch, signal) {
-        await postJson(url, discordPayload(batch, opts), {
-          timeoutMs: config.timeout,
-          signal,
-          redact: [url],
-          retryAfterFromBody: discordRetryAfter,
-          logger: ctx.logger,
-        });
+        await postJson(
+          url,
+          discordPayload(batch, opts),
+          httpSendOptions(config, ctx, signal, { redact: [url], retryAfterFromBody: discordRetryAfter }),
+        );
       },
     };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, httpUrl, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, httpSendOptions, httpUrl, notifierSchema, secretShape } from './define.js';
 import { bodyText, joinUrl, truncate } from './format.js';
 import { requireSecret } from './secrets.js';
 
@@ -44,14 +44,15 @@ export const gotify = defineNotifier({
       name: config.name,
       type: 'gotify',
       async send(batch, signal) {
-        await postJson(url, gotifyPayload(batch, opts), {
-          timeoutMs: config.timeout,
-          headers: { 'x-gotify-key': token },
-          signal,
-          redact: [token],
-          showPath: true,
-          logger: ctx.logger,
-        });
+        await postJson(
+          url,
+          gotifyPayload(batch, opts),
+          httpSendOptions(config, ctx, signal, {
+            headers: { 'x-gotify-key': token },
+            redact: [token],
+            showPath: true,
+          }),
+        );
       },
     };
   },

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, httpUrl, notifierSchema, secretShape, usernamePasswordRule } from './define.js';
+import {
+  defineNotifier,
+  httpSendOptions,
+  httpUrl,
+  notifierSchema,
+  secretShape,
+  usernamePasswordRule,
+} from './define.js';
 import { bodyText, truncate } from './format.js';
 import { resolveHttpAuth } from './secrets.js';
 
@@ -93,13 +100,11 @@ export const ntfy = defineNotifier({
       name: config.name,
       type: 'ntfy',
       async send(batch, signal) {
-        await postJson(config.server, ntfyPayload(batch, opts), {
-          timeoutMs: config.timeout,
-          headers,
-          signal,
-          redact,
-          logger: ctx.logger,
-        });
+        await postJson(
+          config.server,
+          ntfyPayload(batch, opts),
+          httpSendOptions(config, ctx, signal, { headers, redact }),
+        );
       },
     };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, httpUrl, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, httpSendOptions, httpUrl, notifierSchema, secretShape } from './define.js';
 import { bodyText, joinUrl, truncate } from './format.js';
 import { requireSecret } from './secrets.js';
 
@@ -56,14 +56,15 @@ export const pushbullet = defineNotifier({
       name: config.name,
       type: 'pushbullet',
       async send(batch, signal) {
-        await postJson(url, pushbulletPayload(batch, target), {
-          timeoutMs: config.timeout,
-          headers: { 'access-token': token },
-          signal,
-          redact: [token],
-          showPath: true,
-          logger: ctx.logger,
-        });
+        await postJson(
+          url,
+          pushbulletPayload(batch, target),
+          httpSendOptions(config, ctx, signal, {
+            headers: { 'access-token': token },
+            redact: [token],
+            showPath: true,
+          }),
+        );
       },
     };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, httpSendOptions, notifierSchema, secretShape } from './define.js';
 import { bodyText, hexColor, kindColor, truncate } from './format.js';
 import { requireSecretUrl } from './secrets.js';
 
@@ -61,12 +61,11 @@ export const slack = defineNotifier({
       name: config.name,
       type: 'slack',
       async send(batch, signal) {
-        await postJson(url, slackPayload(batch, opts), {
-          timeoutMs: config.timeout,
-          signal,
-          redact: [url],
-          logger: ctx.logger,
-        });
+        await postJson(
+          url,
+          slackPayload(batch, opts),
+          httpSendOptions(config, ctx, signal, { redact: [url] }),
+        );
       },
     };
   },

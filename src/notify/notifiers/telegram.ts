@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postJson } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, httpUrl, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, httpSendOptions, httpUrl, notifierSchema, secretShape } from './define.js';
 import { bodyText, escapeHtml, joinUrl, truncate } from './format.js';
 import { requireSecret } from './secrets.js';
 
@@ -86,13 +86,11 @@ export const telegram = defineNotifier({
           ...(config.message_thread_id !== undefined ? { message_thread_id: config.message_thread_id } : {}),
           disable_notification: quiet,
         });
-        await postJson(url, body, {
-          timeoutMs: config.timeout,
-          signal,
-          redact: [token],
-          retryAfterFromBody: telegramRetryAfter,
-          logger: ctx.logger,
-        });
+        await postJson(
+          url,
+          body,
+          httpSendOptions(config, ctx, signal, { redact: [token], retryAfterFromBody: telegramRetryAfter }),
+        );
       },
     };
   },

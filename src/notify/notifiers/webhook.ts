@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { systemClock } from '../../util/clock.js';
 import { sendHttp } from '../http-client.js';
 import type { NotificationBatch } from '../types.js';
-import { defineNotifier, notifierSchema, secretShape } from './define.js';
+import { defineNotifier, httpSendOptions, notifierSchema, secretShape } from './define.js';
 import { iso } from './format.js';
 import { requireSecretUrl, resolveSecret } from './secrets.js';
 
@@ -123,13 +123,7 @@ export const webhook = defineNotifier({
           headers[config.signature_header.toLowerCase()] = webhookSignature(secret, ts, body);
         }
         // The exact bytes that were signed are the bytes sent.
-        await sendHttp(url, body, headers, {
-          timeoutMs: config.timeout,
-          headers,
-          signal,
-          redact,
-          logger: ctx.logger,
-        });
+        await sendHttp(url, body, headers, httpSendOptions(config, ctx, signal, { headers, redact }));
       },
     };
   },

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import type { ConfigIssuesError } from '../config/issue.js';
+import { parseConfigText } from '../config/loader.js';
+import { keysAt } from '../config/schema-walk.js';
 import { ConfigError } from '../errors.js';
-import type { ConfigIssuesError } from './issue.js';
-import { parseConfigText } from './loader.js';
-import { configSchema } from './schema.js';
-import { keysAt } from './schema-walk.js';
+import { configSchema } from './config-schema.js';
 
 /** The loader's whole contract under hostile input: a config, or a ConfigError. */
 function outcome(run: () => unknown): 'ok' | 'config-error' {
@@ -99,7 +99,7 @@ describe('loader fuzzing', () => {
   it('returns a config or throws ConfigError for any YAML-ish text', () => {
     fc.assert(
       fc.property(yamlish, (text) => {
-        outcome(() => parseConfigText(text, 'fuzz.yaml'));
+        outcome(() => parseConfigText(configSchema, text, 'fuzz.yaml'));
       }),
       { numRuns: 1000 },
     );
@@ -108,7 +108,7 @@ describe('loader fuzzing', () => {
   it('returns a config or throws ConfigError for any object written as YAML', () => {
     fc.assert(
       fc.property(configish, (obj) => {
-        outcome(() => parseConfigText(stringify(obj), 'fuzz.yaml'));
+        outcome(() => parseConfigText(configSchema, stringify(obj), 'fuzz.yaml'));
       }),
       { numRuns: 250 },
     );
@@ -118,7 +118,7 @@ describe('loader fuzzing', () => {
     fc.assert(
       fc.property(configish, fc.dictionary(fc.string(), fc.string()), (obj, env) => {
         const thumpEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [`THUMP_${k}`, v]));
-        outcome(() => parseConfigText('', 'fuzz.yaml', { overrides: obj, env: thumpEnv }));
+        outcome(() => parseConfigText(configSchema, '', 'fuzz.yaml', { overrides: obj, env: thumpEnv }));
       }),
       { numRuns: 300 },
     );
@@ -141,7 +141,7 @@ describe('loader fuzzing', () => {
       fc.property(
         fc.dictionary(name, fc.oneof(fc.string(), fc.constantFrom('10s', '[a, b]', '{a: 1}', '1', 'true'))),
         (env) => {
-          outcome(() => parseConfigText('', 'fuzz.yaml', { env }));
+          outcome(() => parseConfigText(configSchema, '', 'fuzz.yaml', { env }));
         },
       ),
       { numRuns: 1000 },
@@ -157,7 +157,7 @@ describe('loader fuzzing', () => {
             ? `http:\n  token: ${JSON.stringify(value)}\n  token_file: /x\n`
             : `watchdog:\n  url: ${JSON.stringify(value)}\n`;
         try {
-          parseConfigText(text, 'fuzz.yaml');
+          parseConfigText(configSchema, text, 'fuzz.yaml');
         } catch (err) {
           expect(err).toBeInstanceOf(ConfigError);
           expect((err as Error).message).not.toContain(value);
@@ -169,6 +169,7 @@ describe('loader fuzzing', () => {
 
   it('accepts the minimal config from the issue', () => {
     const cfg = parseConfigText(
+      configSchema,
       'notifiers:\n  - name: ops\n    type: webhook\n    url: http://127.0.0.1:9000/hook\ngrouping: { group_wait: 10s, repeat_interval: 4h }\n',
     );
     expect(cfg.notifiers).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostRegistry, parseIpv4 } from './registry.js';
+import { HostRegistry, parseIpv4 } from './host-registry.js';
 
 describe('HostRegistry', () => {
   it.each([

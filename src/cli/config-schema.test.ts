@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigIssuesError } from '../config/issue.js';
+import { configJsonSchema } from '../config/json-schema.js';
+import { parseConfigText } from '../config/loader.js';
 import { ConfigError } from '../errors.js';
-import { ConfigIssuesError } from './issue.js';
-import { parseConfigText } from './loader.js';
+import { configSchema } from './config-schema.js';
 
 function problem(text: string, overrides?: object): ConfigIssuesError {
   try {
-    parseConfigText(text, 't.yaml', overrides ? { overrides } : {});
+    parseConfigText(configSchema, text, 't.yaml', overrides ? { overrides } : {});
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigIssuesError);
     return err as ConfigIssuesError;
@@ -23,7 +25,7 @@ describe('address keys are checked by the parsers that read them at start-up', (
     ['monitor:\n  udp: ["43278", "0.0.0.0:43278", "[::]:43278", "127.0.0.1"]\n'],
     ['agent:\n  to: [monitor.example.net, "monitor.example.net:43278", "[::1]:43278", "10.0.0.1"]\n'],
   ])('accepts %j', (text) => {
-    expect(() => parseConfigText(text, 't.yaml')).not.toThrow();
+    expect(() => parseConfigText(configSchema, text, 't.yaml')).not.toThrow();
   });
 
   it.each([
@@ -74,5 +76,14 @@ describe('address keys are checked by the parsers that read them at start-up', (
       'monitor.legacy',
       'monitor.udp[0]',
     ]);
+  });
+});
+
+describe('the composed schema as JSON Schema', () => {
+  it('covers every area', () => {
+    const real = configJsonSchema(configSchema) as { properties: Record<string, unknown> };
+    expect(Object.keys(real.properties)).toEqual(
+      expect.arrayContaining(['monitor', 'http', 'agent', 'notifiers', 'grouping', 'sweep']),
+    );
   });
 });

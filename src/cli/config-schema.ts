@@ -4,12 +4,13 @@ import { httpConfigShape } from '../http/config.js';
 import { monitorConfigShape } from '../monitor/config.js';
 import { notifyConfigShape } from '../notify/config.js';
 import { sweepConfigShape } from '../sweep/config.js';
-import { crossKeyProblems } from './cross-checks.js';
+import { crossKeyProblems } from './config-cross-checks.js';
 
 /**
  * The whole thump.yaml. Each product area owns its top-level keys (and their defaults)
  * in its own config.ts; this file only composes them, plus the checks that span sections
- * (cross-checks.ts). Strict: unknown keys are errors.
+ * (config-cross-checks.ts). It lives in cli/, the one layer that may know every area; the
+ * loader in src/config/ is given it. Strict: unknown keys are errors.
  */
 export const configSchema = z
   .strictObject({

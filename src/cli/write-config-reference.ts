@@ -3,8 +3,8 @@
  * `<!-- reference:start -->` and `<!-- reference:end -->` markers) from the composed
  * schema, taking descriptions from the TSDoc comments above each key in src/.
  *
- *   node --import tsx src/config/write-reference.ts          # rewrite the docs
- *   node --import tsx src/config/write-reference.ts --check  # exit 1 if out of date
+ *   node --import tsx src/cli/write-config-reference.ts          # rewrite the docs
+ *   node --import tsx src/cli/write-config-reference.ts --check  # exit 1 if out of date
  *
  * Uses the TypeScript compiler API (a dev dependency), so nothing in the CLI imports it.
  */
@@ -12,8 +12,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { type ReferenceRow, referenceRows, renderReference } from './reference.js';
-import { configSchema } from './schema.js';
+import { type ReferenceRow, referenceRows, renderReference } from '../config/reference.js';
+import { configSchema } from './config-schema.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const DOC = join(ROOT, 'docs/configuration.md');
@@ -238,7 +238,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const next = spliceReference(doc, generatedReference());
   if (process.argv.includes('--check')) {
     if (next !== doc) {
-      process.stderr.write(`${DOC} is out of date: run node --import tsx src/config/write-reference.ts\n`);
+      process.stderr.write(
+        `${DOC} is out of date: run node --import tsx src/cli/write-config-reference.ts\n`,
+      );
       process.exitCode = 1;
     }
   } else if (next !== doc) {

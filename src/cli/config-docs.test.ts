@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { envNameToPath } from './env.js';
-import { parseConfigText } from './loader.js';
-import { referenceRows } from './reference.js';
-import { configSchema } from './schema.js';
-import { schemasAt } from './schema-walk.js';
+import { envNameToPath } from '../config/env.js';
+import { parseConfigText } from '../config/loader.js';
+import { referenceRows } from '../config/reference.js';
+import { schemasAt } from '../config/schema-walk.js';
+import { configSchema } from './config-schema.js';
 
 const DOC = join(dirname(fileURLToPath(import.meta.url)), '../../docs/configuration.md');
 const doc = readFileSync(DOC, 'utf8');
@@ -19,7 +19,9 @@ describe('docs/configuration.md', () => {
   });
 
   it.each(blocks.map((b, i) => [i + 1, b]))('has a valid YAML example (#%i)', (_i, block) => {
-    expect(() => parseConfigText(block, 'docs/configuration.md', { baseDir: '/etc/thump' })).not.toThrow();
+    expect(() =>
+      parseConfigText(configSchema, block, 'docs/configuration.md', { baseDir: '/etc/thump' }),
+    ).not.toThrow();
   });
 
   it('documents every key of the schema', () => {
@@ -28,7 +30,7 @@ describe('docs/configuration.md', () => {
       .filter((p) => !doc.includes(`\`${p}\``));
     expect(
       missing,
-      'keys missing from docs/configuration.md; run: node --import tsx src/config/write-reference.ts',
+      'keys missing from docs/configuration.md; run: node --import tsx src/cli/write-config-reference.ts',
     ).toEqual([]);
   });
 

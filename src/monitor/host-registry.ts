@@ -1,6 +1,5 @@
 import type { CheckResult } from '../protocol/types.js';
-import type { StoredHost } from '../store/hosts.js';
-import type { HostSource, HostState } from './types.js';
+import type { HostSnapshot, HostSource, HostState } from './types.js';
 
 /** Host states as small integers (index into {@link STATE_NAMES}). */
 export const UP = 0;
@@ -204,7 +203,7 @@ export class HostRegistry {
   }
 
   /** A full copy of one host, as the API and the store want it. */
-  snapshot(i: number): StoredHost {
+  snapshot(i: number): HostSnapshot {
     const f = this.flags[i] as number;
     return {
       id: this.ids[i] as string,
@@ -234,7 +233,7 @@ export class HostRegistry {
   }
 
   /** Adds a host from its stored copy (restart) and returns its index. */
-  restore(h: StoredHost): number {
+  restore(h: HostSnapshot): number {
     const i = this.add(h.id, h.source, h.firstSeenAt);
     this.setState(i, STATE_CODES[h.state] ?? UP, h.stateSince);
     this.stateSince[i] = h.stateSince;

@@ -1,24 +1,29 @@
-/** The body of `thump sweep`: flags -> targets -> probe options -> sinks -> local or distributed run. */
+/**
+ * The action of `thump sweep` (registered by cli/sweep.ts): flags -> targets -> probe
+ * options -> sinks -> local or distributed run. It wires the sweep area to the composed
+ * config and (with --db) the store, so it lives in cli/, not in sweep/.
+ */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../util/duration.js';
-import { MAX_CONCURRENCY } from './defaults.js';
-import { withSweepConfig } from './flag-config.js';
+import { MAX_CONCURRENCY } from '../sweep/defaults.js';
+import { withSweepConfig } from '../sweep/flag-config.js';
 import {
   createProbeOptions,
   formatHostListErrors,
   type HostKeyMode,
   parseHostList,
   type SweepTarget,
-} from './index.js';
-import { createProgress, type Progress } from './progress.js';
-import { runLocalSweep } from './runner.js';
-import { createSinks, SWEEP_FORMATS, type SweepFormat } from './sinks/index.js';
-import { formatSummary, type SweepSummary, SweepTally } from './tally.js';
-import { loadSshConfig, resolveTargets } from './targets.js';
+} from '../sweep/index.js';
+import { createProgress, type Progress } from '../sweep/progress.js';
+import { runLocalSweep } from '../sweep/runner.js';
+import { createSinks, SWEEP_FORMATS, type SweepFormat } from '../sweep/sinks/index.js';
+import { formatSummary, type SweepSummary, SweepTally } from '../sweep/tally.js';
+import { loadSshConfig, resolveTargets } from '../sweep/targets.js';
+import { parseDuration } from '../util/duration.js';
+import { loadThumpConfigLazily } from './lazy-config.js';
 
 /** V8's tier-up budget for `thump sweep` (V8 11's default is 66 KiB of bytecode run). */
 const SWEEP_INTERRUPT_BUDGET = 1_000_000;
@@ -225,7 +230,7 @@ async function distributed(
   signal: AbortSignal,
   progress: Progress,
 ): Promise<number> {
-  const { runDistributedSweep } = await import('./queue/index.js');
+  const { runDistributedSweep } = await import('../sweep/queue/index.js');
   const tally = new SweepTally();
   const t0 = Date.now();
   const summary = await runDistributedSweep({
@@ -264,11 +269,6 @@ async function distributed(
   return summary.failed === 0 ? 0 : 1;
 }
 
-/**
- * Fills flags the user did not give from thump.yaml's `sweep:` section (`--config` or
- * THUMP_CONFIG) and THUMP_SWEEP_* variables; flags win. Flag values are checked first so
- * an error names the flag, not the config key.
- */
 /** `--cancel`: drops a distributed sweep's queued hosts and its state; exit 0, or 2/1 with why. */
 async function cancelSweep(hostsArg: string | undefined, f: SweepFlags): Promise<number> {
   if (f.redis === undefined || f.sweepId === undefined) {
@@ -277,7 +277,7 @@ async function cancelSweep(hostsArg: string | undefined, f: SweepFlags): Promise
     );
   }
   if (hostsArg !== undefined) throw new UsageError('--cancel takes no hosts file, only --sweep-id');
-  const { cancelDistributedSweep } = await import('./queue/index.js');
+  const { cancelDistributedSweep } = await import('../sweep/queue/index.js');
   const c = await cancelDistributedSweep({ redisUrl: f.redis, sweepId: f.sweepId });
   process.stderr.write(
     `thump: sweep ${c.sweepId} cancelled: ${c.removedJobs} queued hosts dropped of ${c.total}; hosts being probed right now finish and are not recorded\n`,
@@ -285,6 +285,11 @@ async function cancelSweep(hostsArg: string | undefined, f: SweepFlags): Promise
   return 0;
 }
 
+/**
+ * Fills flags the user did not give from thump.yaml's `sweep:` section (`--config` or
+ * THUMP_CONFIG) and THUMP_SWEEP_* variables; flags win. Flag values are checked first so
+ * an error names the flag, not the config key.
+ */
 async function withConfig(f: SweepFlags): Promise<SweepFlags> {
   if (f.concurrency !== undefined) intFlag(f.concurrency, '--concurrency', 1, MAX_CONCURRENCY);
   if (f.connectTimeout !== undefined) parseDuration(f.connectTimeout, '--connect-timeout');
@@ -292,7 +297,7 @@ async function withConfig(f: SweepFlags): Promise<SweepFlags> {
   if (f.acceptNew && f.insecureIgnoreHostKeys) {
     throw new UsageError('--accept-new and --insecure-ignore-host-keys cannot be used together');
   }
-  const { flags: out, cfg } = await withSweepConfig(f, {
+  const { flags: out, cfg } = await withSweepConfig(f, loadThumpConfigLazily, {
     ssh_config_file: f.sshConfig,
     db_path: f.db,
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { crossKeyProblems } from './cross-checks.js';
-import { ConfigIssuesError } from './issue.js';
-import { parseConfigText } from './loader.js';
+import { ConfigIssuesError } from '../config/issue.js';
+import { parseConfigText } from '../config/loader.js';
+import { crossKeyProblems } from './config-cross-checks.js';
+import { configSchema } from './config-schema.js';
 
 describe('cross-key checks', () => {
   it('accepts routes that name configured notifiers', () => {
@@ -22,7 +23,7 @@ describe('cross-key checks', () => {
       'notifiers:\n  - {name: ops, type: webhook, url: "http://127.0.0.1:9/"}\nroutes:\n  - notifiers: [ops, pagr]\n';
     let err: unknown;
     try {
-      parseConfigText(text, 't.yaml');
+      parseConfigText(configSchema, text, 't.yaml');
     } catch (e) {
       err = e;
     }
