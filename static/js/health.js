@@ -1,0 +1,69 @@
+/**
+ * Says whether what the dashboard shows is current. When the monitor's API or live stream
+ * fails, a banner names what failed, the status, and when it last worked; the last good
+ * data stays on screen, greyed out (`body.stale`), instead of turning into an empty fleet.
+ */
+import { h, replace } from './dom.js';
+import { clockTime, duration } from './format.js';
+
+const state = { lastOkAt: 0, failure: undefined };
+let timer = 0;
+
+/** Browser time (ms) of the last successful answer from the monitor; 0 before the first. */
+export function lastOkAt() {
+  return state.lastOkAt;
+}
+
+/** An answer arrived: clears the banner if one was up. */
+export function reportOk() {
+  state.lastOkAt = Date.now();
+  if (state.failure) {
+    state.failure = undefined;
+    render();
+  }
+}
+
+/**
+ * `what` ("Monitor API", "Live updates") failed with `err` (`status`: the HTTP status when
+ * there was an answer; `message`: the API's error or the network's).
+ */
+export function reportFailure(what, err) {
+  // fetch() rejects with a TypeError when no answer came at all (refused, reset, offline).
+  const status = err?.status ? `HTTP ${err.status}` : err instanceof TypeError ? 'no answer' : '';
+  state.failure = { what, status, message: err?.message ?? String(err) };
+  render();
+}
+
+function render() {
+  const el = document.getElementById('banner');
+  const f = state.failure;
+  document.body.classList.toggle('stale', f !== undefined);
+  if (!f) {
+    el.hidden = true;
+    clearInterval(timer);
+    timer = 0;
+    return;
+  }
+  const ok = state.lastOkAt;
+  replace(
+    el,
+    h('strong', { class: 'b-what' }, `${f.what} failing: `),
+    h(
+      'span',
+      { class: 'b-status' },
+      f.status && f.message !== f.status ? `${f.status} (${f.message})` : f.message,
+    ),
+    ' · ',
+    h(
+      'span',
+      { class: 'b-when' },
+      ok
+        ? `last worked at ${clockTime(ok)} (${duration((Date.now() - ok) / 1000)} ago); showing the data from then, greyed out.`
+        : 'nothing received since this page opened.',
+    ),
+    ' Retrying…',
+  );
+  el.hidden = false;
+  // Keep "N s ago" honest while the failure lasts.
+  if (!timer) timer = setInterval(render, 1000);
+}
