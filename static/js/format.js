@@ -100,13 +100,21 @@ export function eventText(e) {
   }
 }
 
-/** The CSS class and icon of an event type. */
+/** Each event type's CSS tone and icon (a test checks every server event type has one). */
+export const EVENT_TONE = {
+  new: ['good', '▲'],
+  up: ['good', '▲'],
+  down: ['bad', '▼'],
+  left: ['muted', '■'],
+  restarted: ['info', '↻'],
+  check: ['warn', '!'],
+  flapping: ['flap', '≈'],
+  'flapping-stopped': ['good', '▲'],
+  network: ['bad', '▼'],
+  'network-recovered': ['good', '▲'],
+};
+
+/** The CSS class and icon of an event type (a type this dashboard does not know: neutral). */
 export function eventTone(type) {
-  if (type === 'down' || type === 'network') return ['bad', '▼'];
-  if (type === 'up' || type === 'new' || type === 'network-recovered' || type === 'flapping-stopped')
-    return ['good', '▲'];
-  if (type === 'check') return ['warn', '!'];
-  if (type === 'flapping') return ['flap', '≈'];
-  if (type === 'left') return ['muted', '■'];
-  return ['info', '↻'];
+  return EVENT_TONE[type] ?? ['info', '?'];
 }
