@@ -6,7 +6,8 @@
 import { h, replace } from './dom.js';
 import { clockTime, duration } from './format.js';
 
-const state = { lastOkAt: 0, failure: undefined };
+/** `failures`: what -> its latest failure ("Monitor API", "Live updates" fail and recover apart). */
+const state = { lastOkAt: 0, failures: new Map() };
 let timer = 0;
 
 /** Browser time (ms) of the last successful answer from the monitor; 0 before the first. */
@@ -14,13 +15,10 @@ export function lastOkAt() {
   return state.lastOkAt;
 }
 
-/** An answer arrived: clears the banner if one was up. */
-export function reportOk() {
+/** `what` answered: clears its failure (the banner goes when nothing else is failing). */
+export function reportOk(what) {
   state.lastOkAt = Date.now();
-  if (state.failure) {
-    state.failure = undefined;
-    render();
-  }
+  if (state.failures.delete(what)) render();
 }
 
 /**
@@ -30,13 +28,15 @@ export function reportOk() {
 export function reportFailure(what, err) {
   // fetch() rejects with a TypeError when no answer came at all (refused, reset, offline).
   const status = err?.status ? `HTTP ${err.status}` : err instanceof TypeError ? 'no answer' : '';
-  state.failure = { what, status, message: err?.message ?? String(err) };
+  state.failures.set(what, { what, status, message: err?.message ?? String(err) });
   render();
 }
 
 function render() {
   const el = document.getElementById('banner');
-  const f = state.failure;
+  // The most telling failure first: one with an HTTP status beats "the stream broke off".
+  const all = [...state.failures.values()].sort((a, b) => (b.status ? 1 : 0) - (a.status ? 1 : 0));
+  const f = all[0];
   document.body.classList.toggle('stale', f !== undefined);
   if (!f) {
     el.hidden = true;
@@ -61,6 +61,12 @@ function render() {
         ? `last worked at ${clockTime(ok)} (${duration((Date.now() - ok) / 1000)} ago); showing the data from then, greyed out.`
         : 'nothing received since this page opened.',
     ),
+    all.length > 1
+      ? ` Also failing: ${all
+          .slice(1)
+          .map((x) => x.what)
+          .join(', ')}.`
+      : '',
     ' Retrying…',
   );
   el.hidden = false;

@@ -8,6 +8,8 @@ import { reportFailure, reportOk } from './health.js';
 import { loadMeta } from './meta.js';
 import { applyBeats, applyEvent, setEvents, setHosts, store } from './store.js';
 
+const API = 'Monitor API';
+const STREAM = 'Live updates';
 let perf = {};
 let source;
 let retryMs = 1000;
@@ -25,7 +27,7 @@ async function loadAll() {
   setHosts(hosts.data);
   setEvents(events.data);
   perf.loadedMs = performance.now();
-  reportOk();
+  reportOk(API);
 }
 
 /** A fresh host snapshot (after a reconnect, or when the stream names a host we lack). */
@@ -33,9 +35,9 @@ function refreshHosts() {
   api('/api/ui/hosts')
     .then((r) => {
       setHosts(r.data);
-      reportOk();
+      reportOk(API);
     })
-    .catch((err) => reportFailure('Monitor API', err));
+    .catch((err) => reportFailure(API, err));
 }
 
 /** Opens the live stream; EventSource resends Last-Event-ID itself when it reconnects. */
@@ -49,18 +51,19 @@ function connect() {
       hadError = false;
       // Beat data sent while we were away is not replayed: take a fresh snapshot of hosts.
       refreshHosts();
-    } else reportOk();
+    }
+    reportOk(STREAM);
   });
   source.addEventListener('event', (m) => {
     const { event, host } = JSON.parse(m.data);
     applyEvent(event, host);
-    reportOk();
+    reportOk(STREAM);
   });
   source.addEventListener('beats', (m) => {
     // A beating host we have no row for (it should not happen, see loadAll): take a fresh
     // snapshot, at most every 5 s.
     if (applyBeats(JSON.parse(m.data)) > 0) refreshHostsSoon();
-    reportOk();
+    reportOk(STREAM);
   });
   source.addEventListener('reset', () => {
     source.close();
@@ -69,7 +72,7 @@ function connect() {
   source.addEventListener('error', () => {
     hadError = true;
     setConn('down', 'reconnecting…');
-    reportFailure('Live updates', { message: 'the stream from the monitor broke off' });
+    reportFailure(STREAM, { message: 'the stream from the monitor broke off' });
     // CLOSED means the browser gave up (e.g. the server answered an error): retry ourselves.
     if (source.readyState === EventSource.CLOSED) retry();
   });
@@ -84,7 +87,7 @@ function refreshHostsSoon() {
 }
 
 function retry(err) {
-  if (err) reportFailure('Monitor API', err);
+  if (err) reportFailure(API, err);
   setConn('down', 'reconnecting…');
   setTimeout(() => {
     loadAll().then(connect, retry);
@@ -106,7 +109,7 @@ export async function startLive(perfOut, onConn, onFirst) {
     setConn('connecting', 'connecting…');
   } catch (err) {
     setConn('down', `monitor unreachable: ${err.message}`);
-    reportFailure('Monitor API', err);
+    reportFailure(API, err);
     onFirst();
     retry();
     return;
