@@ -17,10 +17,9 @@ import { silenceRoutes } from './routes/silences.js';
 import { streamRoutes } from './routes/stream.js';
 import { lastSweepSummary, sweepRoutes } from './routes/sweeps.js';
 import { systemRoutes } from './routes/system.js';
+import { uiMetaRoutes } from './routes/ui-meta.js';
+import { securityHeaders } from './security-headers.js';
 import type { HttpDeps } from './types.js';
-
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** The dashboard's files (served as-is, no build step): `<repo>/static`. */
 export const STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../static');
@@ -78,16 +77,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
   });
   ROUTES.set(app, routes);
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-      // The dashboard loads only its own files and talks only to this server.
-      reply.header('content-security-policy', CSP);
-      reply.header('x-frame-options', 'DENY');
-      reply.header('referrer-policy', 'no-referrer');
-    }
-    return payload;
-  });
+  securityHeaders(app);
   app.addHook('onReady', async () => hub.start());
   // preClose: end the never-ending SSE responses first, or closing the server would wait on them.
   app.addHook('preClose', async () => hub.stop());
@@ -104,6 +94,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   silenceRoutes(app, ctx);
   notifierRoutes(app, ctx);
   sweepRoutes(app, ctx);
+  uiMetaRoutes(app);
 
   app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/', index: ['index.html'], wildcard: true });
   const uplot = uplotDir();

@@ -265,6 +265,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { 200: json({ type: 'object' }) },
         },
       },
+      '/api/ui/meta': {
+        get: {
+          summary:
+            "The dashboard's shared lists: {eventTypes, hostStates, severities, compactFields} (the field names of /api/ui/hosts rows)",
+          responses: { 200: json({ type: 'object' }) },
+        },
+      },
       '/api/events': {
         get: {
           summary: 'Events, newest first. Next page: the Link rel="next" header or X-Next-Cursor.',

@@ -1,21 +1,12 @@
-/** The event timeline: newest first, live, with filters and "older" paging by cursor. */
+/**
+ * The event timeline: newest first by the time each entry shows (see byTime in store.js),
+ * live, with filters and "older" paging by cursor.
+ */
 import { api } from './api.js';
 import { h, replace } from './dom.js';
-import { clockTime, eventText, eventTone } from './format.js';
-import { on, store } from './store.js';
-
-const TYPES = [
-  'new',
-  'up',
-  'down',
-  'left',
-  'restarted',
-  'check',
-  'flapping',
-  'flapping-stopped',
-  'network',
-  'network-recovered',
-];
+import { clockTime, eventText, eventTone, fullTime } from './format.js';
+import { meta } from './meta.js';
+import { byTime, insertByTime, on, store } from './store.js';
 
 /** One timeline entry. */
 export function eventItem(e) {
@@ -24,7 +15,7 @@ export function eventItem(e) {
   return h(
     'li',
     { class: `ev ev-${tone}`, dataset: { id: e.id } },
-    h('time', { datetime: e.at, title: new Date(at).toLocaleString() }, clockTime(at)),
+    h('time', { datetime: e.at, title: fullTime(at) }, clockTime(at)),
     h('span', { class: `tag t-${tone}` }, `${icon} ${e.type}`),
     e.hostId
       ? h('a', { class: 'ev-host', href: `#/host/${encodeURIComponent(e.hostId)}` }, e.hostId)
@@ -43,7 +34,9 @@ export function mountTimeline(root, limit = 30) {
   );
   const render = () => {
     const items = store.events.slice(0, limit).map(eventItem);
-    replace(list, items.length ? items : [h('li', { class: 'empty' }, 'No events yet.')]);
+    // Before the first answer from the monitor, "No events yet." would be a claim we cannot make.
+    const none = store.loaded ? 'No events yet.' : 'No data from the monitor yet.';
+    replace(list, items.length ? items : [h('li', { class: 'empty' }, none)]);
   };
   render();
   return { unmount: on('events', render) };
@@ -55,7 +48,7 @@ export function mountEvents(root) {
     'select',
     { 'aria-label': 'Event type', class: 'filter' },
     h('option', { value: '' }, 'All types'),
-    TYPES.map((t) => h('option', { value: t }, t)),
+    meta.eventTypes.map((t) => h('option', { value: t }, t)),
   );
   const host = h('input', {
     type: 'search',
@@ -85,7 +78,7 @@ export function mountEvents(root) {
     status.textContent = 'Loading…';
     try {
       const { data, headers } = await api(`/api/events?${p}`);
-      events = reset ? data : events.concat(data);
+      events = (reset ? data : events.concat(data)).sort(byTime);
       cursor = headers.get('x-next-cursor') ?? undefined;
       more.hidden = !cursor;
       seen = store.lastEventId;
@@ -102,12 +95,14 @@ export function mountEvents(root) {
     if (!fresh.length) return;
     seen = store.lastEventId;
     const h0 = host.value.trim();
+    let added = false;
     for (const e of fresh) {
       if (type.value && e.type !== type.value) continue;
       if (h0 && e.hostId !== h0) continue;
-      events.unshift(e);
-      list.prepend(eventItem(e));
+      insertByTime(events, e);
+      added = true;
     }
+    if (added) replace(list, events.map(eventItem));
   });
 
   type.addEventListener('change', () => load(true));

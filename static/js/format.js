@@ -2,7 +2,6 @@
 
 export const STATE_ICON = { up: '▲', down: '▼', left: '■', flapping: '≈', unknown: '?' };
 export const SEVERITY_ICON = { ok: '✓', warning: '!', critical: '✖', unknown: '?' };
-export const SEVERITIES = ['ok', 'warning', 'critical', 'unknown'];
 /** Sort rank: the most alarming first. */
 export const STATE_RANK = { down: 0, left: 2, up: 3 };
 
@@ -41,6 +40,7 @@ export function pct(part, whole) {
   return whole > 0 ? `${Math.round((part / whole) * 100)}%` : '–';
 }
 
+/** "02:23:44" today, "Dec 3, 23:10" on other days: 24-hour, the format of every time shown. */
 export function clockTime(ms) {
   if (!ms) return '–';
   const d = new Date(ms);
@@ -55,6 +55,14 @@ export function clockTime(ms) {
         minute: '2-digit',
         hourCycle: 'h23',
       });
+}
+
+/** "2026-12-04 02:23:44": the full local date and time, 24-hour, for tooltips. */
+export function fullTime(ms) {
+  if (!ms) return '–';
+  const d = new Date(ms);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 export function labelsText(labels) {
@@ -92,13 +100,21 @@ export function eventText(e) {
   }
 }
 
-/** The CSS class and icon of an event type. */
+/** Each event type's CSS tone and icon (a test checks every server event type has one). */
+export const EVENT_TONE = {
+  new: ['good', '▲'],
+  up: ['good', '▲'],
+  down: ['bad', '▼'],
+  left: ['muted', '■'],
+  restarted: ['info', '↻'],
+  check: ['warn', '!'],
+  flapping: ['flap', '≈'],
+  'flapping-stopped': ['good', '▲'],
+  network: ['bad', '▼'],
+  'network-recovered': ['good', '▲'],
+};
+
+/** The CSS class and icon of an event type (a type this dashboard does not know: neutral). */
 export function eventTone(type) {
-  if (type === 'down' || type === 'network') return ['bad', '▼'];
-  if (type === 'up' || type === 'new' || type === 'network-recovered' || type === 'flapping-stopped')
-    return ['good', '▲'];
-  if (type === 'check') return ['warn', '!'];
-  if (type === 'flapping') return ['flap', '≈'];
-  if (type === 'left') return ['muted', '■'];
-  return ['info', '↻'];
+  return EVENT_TONE[type] ?? ['info', '?'];
 }

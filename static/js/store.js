@@ -3,16 +3,21 @@
  * to topics (`hosts`, `beats`, `events`) and re-render on the next animation frame, so a
  * burst of updates costs one render.
  */
-import { SEVERITIES } from './format.js';
+import { compactReader, searchText } from './compact-host.js';
+import { meta } from './meta.js';
 
 const MAX_EVENTS = 500;
 
 export const store = {
   /** id -> host JSON plus `_beat` (last beat, ms) and `_search` (lowercased search text). */
   hosts: new Map(),
-  /** Newest first. */
+  /** Newest first by the time they show (`at`), then by id: see byTime. */
   events: [],
   lastEventId: 0,
+  /** The event applied last from the stream (views ask "was it about my host?"). */
+  latestEvent: undefined,
+  /** A host snapshot arrived at least once (until then "0 hosts" would be a lie). */
+  loaded: false,
   /** Server time of the host snapshot (the stream sends beats after it). */
   snapshotAt: 0,
   /** Bumped whenever hosts are added, replaced or change state (views skip redundant work). */
@@ -49,38 +54,9 @@ export function emit(topic) {
   });
 }
 
-function searchText(h) {
-  let s = `${h.id} ${h.address}`;
-  for (const k in h.labels) s += ` ${k}=${h.labels[k]}`;
-  if (h.source === 'sweep') s += ' sweep';
-  return s.toLowerCase();
-}
-
 /** A full host from the API or the stream (ISO times). */
 function prepare(h) {
   h._beat = h.lastBeatAt ? Date.parse(h.lastBeatAt) : 0;
-  h._search = searchText(h);
-  return h;
-}
-
-/** A compact row from `/api/ui/hosts` (see CompactHost in src/http/json.ts). */
-function fromCompact(r) {
-  const h = {
-    id: r[0],
-    state: r[1],
-    address: r[2],
-    _beat: r[3],
-    intervalMs: r[4],
-    uptimeSeconds: r[5],
-    load: [r[6], r[7], r[8]],
-    checkStatus: SEVERITIES[r[9]] ?? 'unknown',
-    checks: r[10].map((c) => ({ id: c[0], severity: SEVERITIES[c[1]] ?? 'unknown', text: c[2] })),
-    labels: r[11],
-    flapping: r[12] === 1,
-    silencedBy: r[13] || null,
-    source: r[14] ?? 'agent',
-    sweepError: r[15] || '',
-  };
   h._search = searchText(h);
   return h;
 }
@@ -89,24 +65,47 @@ function fromCompact(r) {
 export function setHosts(data) {
   if (data.now) store.offset = data.now - Date.now();
   store.snapshotAt = data.now ?? 0;
+  const read = compactReader(data.fields, meta.severities);
   const m = new Map();
-  for (const r of data.rows) m.set(r[0], fromCompact(r));
+  for (const r of data.rows) {
+    const host = read(r);
+    m.set(host.id, host);
+  }
   store.hosts = m;
+  store.loaded = true;
   store.version++;
   emit('hosts');
 }
 
+/**
+ * Newest first by `at`, the time each entry shows (for `down`: the deadline that passed,
+ * which is when the host was last known alive plus its timeout, not when the monitor
+ * noticed), then by id. Ordering by id alone put 01:05:22 above 01:05:23 whenever an event
+ * was recorded after a later-dated one.
+ */
+export function byTime(a, b) {
+  return Date.parse(b.at) - Date.parse(a.at) || b.id - a.id;
+}
+
 export function setEvents(list) {
-  store.events = list.slice(0, MAX_EVENTS);
-  store.lastEventId = Math.max(store.lastEventId, list[0]?.id ?? 0);
+  store.events = [...list].sort(byTime).slice(0, MAX_EVENTS);
+  for (const e of list) if (e.id > store.lastEventId) store.lastEventId = e.id;
   emit('events');
+}
+
+/** Inserts `e` into the newest-first `list` at its place by time. */
+export function insertByTime(list, e) {
+  let i = 0;
+  while (i < list.length && byTime(list[i], e) < 0) i++;
+  list.splice(i, 0, e);
 }
 
 /** An SSE `event` message: the event and the host it is about, as it is now. */
 export function applyEvent(event, host) {
   if (event.id <= store.lastEventId) return;
   store.lastEventId = event.id;
-  store.events.unshift(event);
+  store.latestEvent = event;
+  insertByTime(store.events, event);
   if (store.events.length > MAX_EVENTS) store.events.length = MAX_EVENTS;
   if (host) {
     // Stream updates do not evaluate silences; keep what the last snapshot said.
@@ -137,7 +136,7 @@ export function applyBeats({ now: serverNow, rows }) {
       stateChanged = true;
       store.version++;
     }
-    h.checkStatus = SEVERITIES[sev] ?? 'unknown';
+    h.checkStatus = meta.severities[sev] ?? 'unknown';
   }
   emit(stateChanged ? 'hosts' : 'beats');
   return unknown;

@@ -24,7 +24,8 @@ const DCS = ['fra1', 'ams2', 'lon1'];
 export async function startFakeFleet(
   n: number,
   /** `sweep: false` leaves out the small agentless sweep run (exact host counts at scale). */
-  opts: { token?: string; sweep?: boolean } = {},
+  /** `port`: listen there (a test that restarts the server keeps the page's address). */
+  opts: { token?: string; sweep?: boolean; port?: number } = {},
 ): Promise<FakeFleet> {
   const monitor = new FakeMonitor();
   const now = Date.now();
@@ -111,7 +112,7 @@ export async function startFakeFleet(
     monitor,
     db,
     events: monitor,
-    listen: { host: '127.0.0.1', port: 0 },
+    listen: { host: '127.0.0.1', port: opts.port ?? 0 },
     ...(opts.token ? { token: opts.token } : {}),
   });
   return {
