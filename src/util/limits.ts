@@ -10,8 +10,10 @@ export const LIMITS = {
   globLength: 256,
   /** Wildcards (`*`, `?`, `[...]`) in one glob. */
   globWildcards: 32,
-  /** Globs in one list (routes[].hosts, dependencies[].hosts). */
+  /** Globs in one list (routes[].hosts, dependencies[].hosts) and notifiers of one route. */
   globsPerList: 256,
+  /** Entries of the config lists `routes:`, `dependencies:` and `silences:`. */
+  configEntries: 1000,
   /** Characters of a host id given as a query parameter or a dependency parent. */
   hostIdLength: 256,
   /** Characters of a silence comment. */

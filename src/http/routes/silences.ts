@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { parseSilenceRequest, SilenceMatcher, silenceState } from '../../notify/silences.js';
+import { parseSilenceRequest, SilenceMatcher, silenceState, validateSilence } from '../../notify/silences.js';
 import type { Silence } from '../../notify/types.js';
 import { addSilence, getSilence, listSilences, removeSilence } from '../../store/silences.js';
 import { HttpError } from '../http-error.js';
@@ -71,7 +71,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const now = ctx.now();
     const input = parseSilenceRequest(req.body, now);
     if (input.createdBy === undefined) input.createdBy = 'api';
-    const s = addSilence(ctx.db, input, now);
+    const s = addSilence(ctx.db, validateSilence(input, now, 'api'));
     ctx.logger?.info({ silence: s.id, hostGlob: s.hostGlob }, 'silence added through the API');
     reply.code(201).header('location', `/api/silences/${s.id}`);
     return silenceJson(s, now);
