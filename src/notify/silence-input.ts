@@ -116,7 +116,8 @@ export function validateSilence(input: SilenceInput, now: number, origin: Silenc
   return out;
 }
 
-const text = (max: number) => z.string().max(max, `at most ${max} characters (limit timeTextLength)`);
+const text = (max: number, limit = 'timeTextLength') =>
+  z.string().max(max, `at most ${max} characters (limit ${limit})`);
 const timeField = z
   .union([text(LIMITS.timeTextLength), z.number()])
   .nullable()
@@ -136,17 +137,19 @@ const durationField = z
  * `duration`. Field types and lengths only: the OpenAPI `SilenceRequest` is generated from it.
  */
 export const silenceRequestSchema = z.strictObject({
-  host: z.string().max(LIMITS.globLength).optional().describe('host id or glob (web-*)'),
-  hostGlob: z.string().max(LIMITS.globLength).optional().describe('same as host'),
+  host: text(LIMITS.globLength, 'globLength').optional().describe('host id or glob (web-*)'),
+  hostGlob: text(LIMITS.globLength, 'globLength').optional().describe('same as host'),
   for: durationField,
   until: timeField,
   endsAt: timeField,
   startsAt: timeField,
-  cron: z.string().max(LIMITS.cronLength).optional().describe('recurring: 5-field cron (UTC) for each start'),
+  cron: text(LIMITS.cronLength, 'cronLength')
+    .optional()
+    .describe('recurring: 5-field cron (UTC) for each start'),
   duration: durationField,
-  durationMs: z.number().max(LIMITS.silenceMaxMs).optional(),
-  comment: z.string().max(LIMITS.commentLength).optional(),
-  createdBy: z.string().max(LIMITS.createdByLength).optional(),
+  durationMs: z.number().max(LIMITS.silenceMaxMs, 'must be at most 10 years (limit silenceMaxMs)').optional(),
+  comment: text(LIMITS.commentLength, 'commentLength').optional(),
+  createdBy: text(LIMITS.createdByLength, 'createdByLength').optional(),
 });
 
 function toTime(v: unknown, field: string): number | undefined {

@@ -130,12 +130,13 @@ describe('checkGlob', () => {
     expect(checkGlob('')).toMatch(/must not be empty/);
     expect(checkGlob('x'.repeat(LIMITS.globLength + 1))).toMatch(/257 characters long; at most 256/);
     expect(checkGlob('?'.repeat(40))).toMatch(/has 40 wildcards .* at most 32 .*globWildcards/);
-    expect(checkGlob(`${'*'.repeat(100)}x`)).toBeUndefined(); // a run of stars is one star
+    expect(checkGlob(`${'*'.repeat(100)}x`)).toMatch(/has 100 wildcards/); // issue 17, reproduction 1
     expect(checkGlob('*a'.repeat(40))).toMatch(/has 40 wildcards/);
   });
 
   it('counts [...] classes and ? as wildcards', () => {
     expect(globWildcards('a[12]?*')).toBe(3);
+    expect(globWildcards('a**')).toBe(2);
     expect(globWildcards('a[12]?*', { brackets: false })).toBe(2);
   });
 });

@@ -122,16 +122,21 @@ export function globMatch(glob: string, text: string, opts: GlobOptions = {}): b
   return globMatcher(glob, opts)(text);
 }
 
-/** How many wildcards (`*`, `?`, `[...]`) a glob holds, as {@link checkGlob} counts them. */
+/**
+ * How many wildcards a glob holds, as {@link checkGlob} counts them: every `*` and `?`
+ * character (a run of stars counts each one, though it means one star) and every `[...]`.
+ */
 export function globWildcards(glob: string, opts: GlobOptions = {}): number {
-  return tokenize(glob, opts).filter((t) => t.kind !== 'char').length;
+  let stars = 0;
+  for (let i = 0; i < glob.length; i++) if (glob[i] === '*') stars++;
+  return stars + tokenize(glob, opts).filter((t) => t.kind === 'any' || t.kind === 'class').length;
 }
 
 /**
  * Checks a glob from outside (API, CLI, config) against {@link LIMITS}: non-empty, at most
  * `globLength` characters and `globWildcards` wildcards. Returns the problem as a sentence
- * naming the limit, or undefined when the glob is fine. Runs of `*` count once (they mean the
- * same as one star); the length is checked first, so this is cheap on any input.
+ * naming the limit, or undefined when the glob is fine. The length is checked first, so this
+ * is cheap on any input.
  */
 export function checkGlob(glob: string, opts: GlobOptions = {}): string | undefined {
   if (glob.length === 0) return 'must not be empty (give a host id or a glob such as web-*)';
