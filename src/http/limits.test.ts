@@ -39,7 +39,7 @@ afterEach(async () => {
   db.close();
 });
 
-const post = (payload: unknown) =>
+const post = (payload: Record<string, unknown>) =>
   app.inject({ method: 'POST', url: '/api/silences', headers: AUTH, payload });
 
 describe('issue 17 reproductions', () => {
