@@ -66,40 +66,112 @@ function tokenize(glob: string, opts: GlobOptions): Token[] {
   return out;
 }
 
-function inClass(t: Extract<Token, { kind: 'class' }>, c: string, ci: boolean): boolean {
+const CHAR = 0;
+const ANY = 1;
+const STAR = 2;
+const CLASS = 3;
+
+type ClassToken = Extract<Token, { kind: 'class' }>;
+
+/** Tokens as flat arrays (kind, code unit or class index): the inner loop reads numbers only. */
+interface Compiled {
+  kinds: Uint8Array;
+  codes: Uint16Array;
+  classes: ClassToken[];
+  ci: boolean;
+  firstStar: number;
+  lastStar: number;
+  /** For a star followed by only literal characters up to the next star: those characters. */
+  literalAfter: Array<string | undefined>;
+}
+
+function compile(tokens: readonly Token[], ci: boolean): Compiled {
+  const kinds = new Uint8Array(tokens.length);
+  const codes = new Uint16Array(tokens.length);
+  const classes: ClassToken[] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind === 'char') codes[i] = t.c.charCodeAt(0);
+    else if (t.kind === 'class') {
+      kinds[i] = CLASS;
+      codes[i] = classes.length;
+      classes.push(t);
+    } else kinds[i] = t.kind === 'star' ? STAR : ANY;
+  });
+  let lastStar = -1;
+  for (let i = tokens.length - 1; i >= 0 && lastStar < 0; i--) if (tokens[i]?.kind === 'star') lastStar = i;
+  const literalAfter: Array<string | undefined> = tokens.map((t, i) => {
+    if (t.kind !== 'star' || i === lastStar) return undefined;
+    let lit = '';
+    for (let j = i + 1; tokens[j]?.kind !== 'star'; j++) {
+      const u = tokens[j] as Token;
+      if (u.kind !== 'char') return undefined;
+      lit += u.c;
+    }
+    return lit;
+  });
+  const firstStar = tokens.findIndex((t) => t.kind === 'star');
+  return { kinds, codes, classes, ci, firstStar, lastStar, literalAfter };
+}
+
+function inClass(t: ClassToken, code: number, ci: boolean): boolean {
+  const c = String.fromCharCode(code);
   const hit = (x: string) => t.ranges.some(([lo, hi]) => x >= lo && x <= hi);
   const found = hit(c) || (ci && (hit(c.toLowerCase()) || hit(c.toUpperCase())));
   return found !== t.negate;
 }
 
-function matchTokens(tokens: readonly Token[], text: string, ci: boolean): boolean {
-  let p = 0;
-  let t = 0;
-  let starP = -1; // index of the last star seen
-  let starT = 0; // text position that star currently stops at
-  while (t < text.length) {
-    const tok = tokens[p];
-    const c = text[t] as string;
-    if (tok !== undefined && tok.kind !== 'star') {
-      const ok = tok.kind === 'any' || (tok.kind === 'char' ? tok.c === fold(c, ci) : inClass(tok, c, ci));
-      if (ok) {
-        p++;
-        t++;
-        continue;
-      }
-    } else if (tok !== undefined) {
+/** Whether non-star token `p` matches the code unit `code`. */
+function one(c: Compiled, p: number, code: number): boolean {
+  const k = c.kinds[p];
+  if (k === CHAR) return c.codes[p] === code;
+  if (k === ANY) return true;
+  return inClass(c.classes[c.codes[p] as number] as ClassToken, code, c.ci);
+}
+
+/** Non-star tokens [from, to) against text from `at`, position by position. */
+function fixed(c: Compiled, from: number, to: number, text: string, at: number): boolean {
+  for (let p = from; p < to; p++) if (!one(c, p, text.charCodeAt(at + p - from))) return false;
+  return true;
+}
+
+function matchCompiled(c: Compiled, text: string): boolean {
+  const n = c.kinds.length;
+  if (c.firstStar < 0) return text.length === n && fixed(c, 0, n, text, 0);
+  // The parts before the first and after the last star sit at fixed places: check them first
+  // (cheap, and it rejects the classic adversarial shapes such as *aaaa…b at once).
+  const end = text.length - (n - c.lastStar - 1);
+  if (end < c.firstStar) return false;
+  if (!fixed(c, 0, c.firstStar, text, 0) || !fixed(c, c.lastStar + 1, n, text, end)) return false;
+  // Between them, tokens [firstStar, lastStar] start and end with a star. Backtrack to the
+  // last star only: earlier stars never need to move again (the leftmost match of each part
+  // between stars is as good as any), so this costs at most pattern × text length steps.
+  let p = c.firstStar;
+  let t = c.firstStar;
+  let starP = p;
+  let starT = t;
+  while (p <= c.lastStar) {
+    const lit = c.literalAfter[p];
+    if (lit !== undefined) {
+      // `*literal*`: the leftmost place of the literal, found natively.
+      const at = text.indexOf(lit, t);
+      if (at < 0 || at + lit.length > end) return false;
+      p += lit.length + 1;
+      t = at + lit.length;
+      starP = p;
+      starT = t;
+    } else if (c.kinds[p] === STAR) {
       starP = p++;
       starT = t;
-      continue;
+    } else if (t < end && one(c, p, text.charCodeAt(t))) {
+      p++;
+      t++;
+    } else {
+      if (starT >= end) return false;
+      p = starP + 1;
+      t = ++starT;
     }
-    // Mismatch: let the last star swallow one more character, or fail. Earlier stars never
-    // need to move again, which is what keeps this linear in text per pattern position.
-    if (starP < 0) return false;
-    p = starP + 1;
-    t = ++starT;
   }
-  while (p < tokens.length && tokens[p]?.kind === 'star') p++;
-  return p === tokens.length;
+  return true;
 }
 
 /**
@@ -114,7 +186,8 @@ export function globMatcher(glob: string, opts: GlobOptions = {}): (text: string
     const lit = fold(glob, ci);
     return (text) => fold(text, ci) === lit;
   }
-  return (text) => matchTokens(tokens, text, ci);
+  const compiled = compile(tokens, ci);
+  return ci ? (text) => matchCompiled(compiled, text.toLowerCase()) : (text) => matchCompiled(compiled, text);
 }
 
 /** Whether `text` matches `glob` (one-off; compile with {@link globMatcher} for repeated use). */
