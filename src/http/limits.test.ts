@@ -157,6 +157,18 @@ describe('API input limits', () => {
     expect(listSilences(db)).toHaveLength(0);
   });
 
+  it('refuses a silence beyond the active-silence limit', async () => {
+    const insert = db.prepare(
+      `INSERT INTO silences (host_glob, starts_at, ends_at, created_at, origin) VALUES ('x', ?, ?, ?, 'api')`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < LIMITS.activeSilences; i++) insert.run(T0, T0 + 3_600_000, T0);
+    })();
+    const r = await post({ host: 'a', for: '1h' });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatch(/at most 1000 are allowed \(limit activeSilences\)/);
+  });
+
   it('answers random query strings with 200 or 400, never a 500 (fixed seed)', async () => {
     const chars = fc.constantFrom('*', '?', '[', ']', '!', 'a', '-', ',', '=', '%2A', '%00', '&', 'x');
     const value = fc.array(chars, { maxLength: 300 }).map((a) => a.join(''));

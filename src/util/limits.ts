@@ -44,6 +44,8 @@ export const LIMITS = {
   eventsPage: 1000,
   /** Largest page of `GET /api/sweeps`. */
   sweepsPage: 1000,
+  /** Active and pending silences at once (each is checked against every host on a listing). */
+  activeSilences: 1000,
   /** Largest page of `GET /api/silences`. */
   silencesPage: 1000,
   /** Largest `offset` of a paged listing. */

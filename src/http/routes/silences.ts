@@ -76,7 +76,14 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const now = ctx.now();
     const input = parseSilenceRequest(req.body, now);
     if (input.createdBy === undefined) input.createdBy = 'api';
-    const s = addSilence(ctx.db, validateSilence(input, now, 'api'));
+    const valid = validateSilence(input, now, 'api');
+    const current = listSilences(ctx.db, { activeOrPendingAt: now }).length;
+    if (current >= LIMITS.activeSilences)
+      throw new HttpError(
+        400,
+        `there are already ${current} active or pending silences; at most ${LIMITS.activeSilences} are allowed (limit activeSilences): remove some first`,
+      );
+    const s = addSilence(ctx.db, valid);
     ctx.logger?.info({ silence: s.id, hostGlob: s.hostGlob }, 'silence added through the API');
     reply.code(201).header('location', `/api/silences/${s.id}`);
     return silenceJson(s, now);
