@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookPayload } from '../src/notify/notifiers/index.js';
+import { validateSilence } from '../src/notify/silences.js';
 import { openDb } from '../src/store/db.js';
 import { coreMigrations, recordEvents } from '../src/store/events.js';
 import { addSilence } from '../src/store/silences.js';
@@ -168,7 +169,14 @@ describe('notify pipeline delivery', () => {
     world.monitor.set('a', { state: 'down' });
     world.record([{ type: 'down', hostId: 'a', at: Date.now(), details: {} }]);
     await waitFor(() => hook.requests.length === 1 && drained(world), 'the down of a');
-    addSilence(world.db, { hostGlob: '*', endsAt: Date.now() + 60_000, comment: 'maintenance' }, Date.now());
+    addSilence(
+      world.db,
+      validateSilence(
+        { hostGlob: '*', endsAt: Date.now() + 60_000, comment: 'maintenance' },
+        Date.now(),
+        'api',
+      ),
+    );
     world.monitor.set('b', { state: 'down' });
     world.record([{ type: 'down', hostId: 'b', at: Date.now(), details: {} }]);
     world.monitor.set('a', { state: 'up' });

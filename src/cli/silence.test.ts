@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../test/support/cli.js';
 import { ResourceError, UsageError } from '../errors.js';
-import { formatSilences, register } from './silence.js';
+import { formatSilences, register, TABLE_GLOB_WIDTH, truncateCell } from './silence.js';
 
 describe('formatSilences', () => {
   it('prints an aligned table with the window of one-off and cron silences', () => {
@@ -35,6 +35,18 @@ describe('formatSilences', () => {
       `3   pending  *      ${'cron "0 2 * * 0" for 1h'.padEnd(52)}  config  backup`,
       '',
     ]);
+  });
+
+  it('cuts long globs and comments short in the table (issue 17: a 40 KB glob printed in full)', () => {
+    const base = { state: 'active', startsAt: null, endsAt: null, createdBy: '', origin: 'api' };
+    const out = formatSilences([
+      { ...base, id: 1, hostGlob: '*a'.repeat(20_000), comment: `${'why '.repeat(100)}\nsecond line` },
+    ]);
+    const [, row] = out.split('\n');
+    expect(row).toContain(`${'*a'.repeat(19)}*…`);
+    expect(row).toContain(`${'why '.repeat(14)}why…`);
+    expect(out.length).toBeLessThan(300);
+    expect(truncateCell('short', TABLE_GLOB_WIDTH)).toBe('short');
   });
 
   it('says so when there are none', () => {
@@ -71,6 +83,43 @@ describe('thump silence add times', () => {
     expect(err.message).toBe(
       `${flag}: ${JSON.stringify(given)} is not an ISO 8601 time with a timezone; use e.g. 2026-01-31T02:00:00Z or 2026-01-31T03:00:00+01:00`,
     );
+  });
+});
+
+describe('thump silence add limits', () => {
+  const add = async (args: string[]) => {
+    const { error } = await runCommand(register, [
+      'silence',
+      'add',
+      '--url',
+      'http://127.0.0.1:9',
+      '--token',
+      't',
+      ...args,
+    ]);
+    if (error) return error;
+    throw new Error('expected thump silence add to fail');
+  };
+
+  it.each([
+    [['--host', 'zz', '--for', '999999999999d'], '--for: must be at most 10 years (limit silenceMaxMs)'],
+    [['--host', '*a'.repeat(20_000), '--for', '1h'], '--host: at most 256 characters (limit globLength)'],
+    [
+      ['--host', `${'*'.repeat(20)}x${'?'.repeat(20)}`, '--for', '1h'],
+      '--host: glob has 40 wildcards (*, ?, [...]); at most 32 are allowed (limit globWildcards)',
+    ],
+    [
+      ['--host', 'a', '--for', '1h', '--comment', 'c'.repeat(1025)],
+      '--comment: at most 1024 characters (limit commentLength)',
+    ],
+    [
+      ['--host', 'a', '--cron', '0 2 * * 0', '--duration', '3651d'],
+      '--duration: must be at most 10 years (limit silenceMaxMs)',
+    ],
+  ])('exits 2 before calling the monitor for %j', async (args, message) => {
+    const err = await add(args);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe(message);
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ResourceError, UsageError } from '../errors.js';
+import { parseSilenceRequest, validateSilence } from '../notify/silences.js';
 import { formatDuration, parseDuration, parseTimeoutMs } from '../util/duration.js';
 import { tryParseIsoTime } from '../util/iso-time.js';
 
@@ -123,10 +124,27 @@ function describeWindow(s: SilenceJson): string {
   return `${s.startsAt ?? '?'} .. ${s.endsAt ?? 'until removed'}`;
 }
 
-/** A plain table for people; `--json` prints the API's JSON instead. */
+/** Widest HOSTS and COMMENT cells of the table; `--json` has the full values. */
+export const TABLE_GLOB_WIDTH = 40;
+export const TABLE_COMMENT_WIDTH = 60;
+
+/** `text` cut to `width` characters with a trailing `…`, and on one line. */
+export function truncateCell(text: string, width: number): string {
+  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
+}
+
+/** A plain table for people (long globs and comments cut short); `--json` prints the API's JSON. */
 export function formatSilences(list: readonly SilenceJson[]): string {
   if (list.length === 0) return 'no silences\n';
-  const rows = list.map((s) => [String(s.id), s.state, s.hostGlob, describeWindow(s), s.origin, s.comment]);
+  const rows = list.map((s) => [
+    String(s.id),
+    s.state,
+    truncateCell(s.hostGlob, TABLE_GLOB_WIDTH),
+    describeWindow(s),
+    s.origin,
+    truncateCell(s.comment, TABLE_COMMENT_WIDTH),
+  ]);
   const head = ['ID', 'STATE', 'HOSTS', 'WINDOW', 'ORIGIN', 'COMMENT'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (r: string[]) =>
@@ -152,6 +170,37 @@ function common(cmd: Command): Command {
       'give up after this long, e.g. 5s or 500ms (a bare number is milliseconds)',
       '5s',
     );
+}
+
+/** Which flag of `silence add` sets each body field (for messages about the body). */
+const FLAG_OF: Record<string, string> = {
+  hostGlob: '--host',
+  host: '--host',
+  for: '--for',
+  until: '--until',
+  endsAt: '--for/--until',
+  startsAt: '--start',
+  cron: '--cron',
+  duration: '--duration',
+  durationMs: '--duration',
+  comment: '--comment',
+  createdBy: '$USER',
+};
+
+/**
+ * Runs the API's own silence schema on the body before sending it, so a silence the monitor
+ * would refuse exits 2 here naming the flag, and nothing reaches the monitor.
+ */
+export function checkSilenceBody(body: Record<string, unknown>, now: number): void {
+  try {
+    validateSilence(parseSilenceRequest(body, now), now, 'api');
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const m = /^silence: (\w+):? (.*)$/s.exec(err.message);
+    const flag = m ? FLAG_OF[m[1] as string] : undefined;
+    if (!m || flag === undefined) throw err;
+    throw new UsageError(`${flag}: ${m[2]}`, { cause: err });
+  }
 }
 
 interface AddFlags extends CommonFlags {
@@ -206,6 +255,7 @@ export function register(program: Command): void {
     if (flags.cron !== undefined) body.cron = flags.cron;
     if (flags.duration !== undefined) body.duration = flags.duration;
     if (flags.comment !== undefined) body.comment = flags.comment;
+    checkSilenceBody(body, Date.now());
     const s = (await call(flags, 'POST', '/api/silences', body, true)) as SilenceJson;
     if (flags.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     else process.stdout.write(`silence ${s.id} added: ${s.hostGlob} ${describeWindow(s)} (${s.state})\n`);

@@ -13,6 +13,13 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url?.includes('id=silent')) return; // hold the request open
     res.setHeader('content-type', 'application/json');
+    if (req.url?.includes('id=paged')) {
+      // Three hosts served two per page, as the API pages (X-Total-Count, ?offset=).
+      const offset = Number(new URL(req.url, 'http://x').searchParams.get('offset') ?? 0);
+      const ids = ['p1', 'p2', 'p3'].slice(offset, offset + 2);
+      res.setHeader('x-total-count', '3');
+      return res.end(JSON.stringify(ids.map((id) => ({ id }))));
+    }
     res.end('[]');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -25,6 +32,14 @@ afterAll(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 const status = (args: string[]) => runCommand(register, ['status', '--url', url, '--json', ...args]);
+
+describe('thump status paging', () => {
+  it('follows the pages of /api/hosts until X-Total-Count hosts are read', async () => {
+    const r = await status(['--id', 'paged']);
+    expect(r.error).toBeUndefined();
+    expect(JSON.parse(r.stdout).map((h: { id: string }) => h.id)).toEqual(['p1', 'p2', 'p3']);
+  });
+});
 
 describe('thump status --timeout', () => {
   it.each([['5s'], ['500ms'], ['5000']])('takes %j (a duration, or a bare number of ms)', async (t) => {

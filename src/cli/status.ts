@@ -19,7 +19,8 @@ export function defaultUrl(): string {
 }
 
 /**
- * Fetches `/api/hosts` from a running monitor. Unreachable monitor or server error:
+ * Fetches every page of `/api/hosts` from a running monitor (a page holds at most 10,000
+ * hosts; `X-Total-Count` says how many match). Unreachable monitor or server error:
  * ResourceError (exit 1); a filter the API refuses (400): UsageError (exit 2).
  */
 export async function fetchHosts(
@@ -27,6 +28,21 @@ export async function fetchHosts(
   query: URLSearchParams,
   timeoutMs: number,
 ): Promise<HostJson[]> {
+  const all: HostJson[] = [];
+  for (;;) {
+    const q = new URLSearchParams(query);
+    if (all.length > 0) q.set('offset', String(all.length));
+    const { hosts, total } = await fetchPage(base, q, timeoutMs);
+    all.push(...hosts);
+    if (hosts.length === 0 || total === undefined || all.length >= total) return all;
+  }
+}
+
+async function fetchPage(
+  base: string,
+  query: URLSearchParams,
+  timeoutMs: number,
+): Promise<{ hosts: HostJson[]; total: number | undefined }> {
   let url: URL;
   try {
     url = new URL(`/api/hosts?${query.toString()}`, base);
@@ -54,7 +70,8 @@ export async function fetchHosts(
     throw new ResourceError(`the monitor at ${url.origin} answered ${res.status}: ${msg}`);
   }
   if (!Array.isArray(body)) throw new ResourceError(`the monitor at ${url.origin} sent an unexpected answer`);
-  return body as HostJson[];
+  const total = Number(res.headers.get('x-total-count') ?? Number.NaN);
+  return { hosts: body as HostJson[], total: Number.isInteger(total) ? total : undefined };
 }
 
 /** Registers `thump status`: the monitor's hosts as a table (or JSON). */

@@ -2,11 +2,20 @@ import type { HostEvent, HostView } from '../monitor/types.js';
 import { SEVERITY_NAMES, type SeverityName } from '../protocol/types.js';
 import type { ListedHost, SweepError } from './swept-hosts.js';
 
-/** ms epoch -> ISO 8601, `null` for "never" (0 or missing). */
+/**
+ * What {@link iso} shows for a stored time no Date can hold (e.g. a silence end of 8.64e19 ms
+ * written before inputs were bounded): a placeholder, never a RangeError (HTTP 500).
+ */
+export const INVALID_TIME = 'invalid-time';
+
+/** The largest ms value a Date holds (ECMA-262 TimeClip: ±8.64e15). */
+const MAX_DATE_MS = 8.64e15;
+
+/** ms epoch -> ISO 8601, `null` for "never" (0 or missing), {@link INVALID_TIME} beyond any Date. */
 export function iso(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined || ms <= 0 || !Number.isFinite(ms)
-    ? null
-    : new Date(ms).toISOString();
+  if (ms === null || ms === undefined || ms <= 0 || Number.isNaN(ms)) return null;
+  if (ms > MAX_DATE_MS) return INVALID_TIME;
+  return new Date(ms).toISOString();
 }
 
 /** One host as the API shows it: the monitor's view with ISO timestamps and named severities. */

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../util/limits.js';
 import { buildHttpApp, routesOf } from './app.js';
 import { FakeMonitor } from './fake-monitor.js';
+import { openApiDocument } from './openapi.js';
 
 describe('GET /api/openapi.json', () => {
   it('describes exactly the API routes the server has', async () => {
@@ -25,5 +27,24 @@ describe('GET /api/openapi.json', () => {
     );
     expect([...described].sort()).toEqual([...served].sort());
     await app.close();
+  });
+
+  it('carries the same bounds as the checks (util/limits.ts)', () => {
+    const doc = openApiDocument('test') as {
+      components: { schemas: Record<string, { properties: Record<string, { maxLength?: number }> }> };
+      paths: Record<string, { get: { parameters: Array<{ name: string; schema: Record<string, number> }> } }>;
+    };
+    const req = doc.components.schemas.SilenceRequest?.properties ?? {};
+    expect(req.host?.maxLength).toBe(LIMITS.globLength);
+    expect(req.comment?.maxLength).toBe(LIMITS.commentLength);
+    expect(req.cron?.maxLength).toBe(LIMITS.cronLength);
+    const param = (path: string, name: string) =>
+      doc.paths[path]?.get.parameters.find((p) => p.name === name)?.schema;
+    expect(param('/api/hosts', 'id')?.maxLength).toBe(LIMITS.globLength);
+    expect(param('/api/hosts', 'limit')?.maximum).toBe(LIMITS.hostsPage);
+    expect(param('/api/events', 'limit')?.maximum).toBe(LIMITS.eventsPage);
+    expect(param('/api/sweeps', 'limit')?.maximum).toBe(LIMITS.sweepsPage);
+    expect(param('/api/silences', 'limit')?.maximum).toBe(LIMITS.silencesPage);
+    expect(param('/api/events', 'type')?.maxLength).toBe(LIMITS.queryValueLength);
   });
 });

@@ -3,7 +3,8 @@
  * routes (a test checks that every route is described and every description has a route).
  */
 
-import { EVENT_TYPES } from '../monitor/types.js';
+import { LIMITS } from '../util/limits.js';
+import { componentSchemas, ref } from './openapi-schemas.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -13,8 +14,11 @@ const json = (schema: object, description = 'OK') => ({
   description,
   content: { 'application/json': { schema } },
 });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const q = (name: string, description: string, schema: object = { type: 'string' }) => ({
+const q = (
+  name: string,
+  description: string,
+  schema: object = { type: 'string', maxLength: LIMITS.queryValueLength },
+) => ({
   name,
   in: 'query',
   required: false,
@@ -26,12 +30,10 @@ const idPath = (description: string) => ({
   in: 'path',
   required: true,
   description,
-  schema: { type: 'string' },
+  schema: { type: 'string', maxLength: LIMITS.hostIdLength },
 });
 const auth = [{ bearer: [] }];
 const unauthorized = errorResponse('Missing or wrong bearer token');
-
-const iso = { type: ['string', 'null'], format: 'date-time' };
 
 export function openApiDocument(version: string): Record<string, unknown> {
   return {
@@ -44,145 +46,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error', 'statusCode'],
-          properties: { error: { type: 'string' }, statusCode: { type: 'integer' } },
-        },
-        Check: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            severity: { enum: ['ok', 'warning', 'critical', 'unknown'] },
-            text: { type: 'string' },
-          },
-        },
-        Host: {
-          type: 'object',
-          required: ['id', 'state', 'address', 'lastBeatAt', 'uptimeSeconds', 'intervalMs'],
-          properties: {
-            id: { type: 'string' },
-            state: { enum: ['up', 'down', 'left'] },
-            source: { enum: ['agent', 'legacy', 'sweep'] },
-            address: { type: 'string', description: 'ip:port of the last valid beat ([v6]:port for IPv6)' },
-            firstSeenAt: iso,
-            lastBeatAt: iso,
-            stateSince: iso,
-            lastBeatAgeMs: { type: ['integer', 'null'] },
-            bootId: { type: 'string' },
-            seq: { type: 'integer' },
-            intervalMs: { type: 'integer' },
-            timeoutMs: { type: 'integer' },
-            uptimeSeconds: { type: 'number' },
-            load: { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 },
-            memTotalBytes: { type: 'integer' },
-            memAvailableBytes: { type: 'integer' },
-            diskTotalBytes: { type: 'integer' },
-            diskUsedBytes: { type: 'integer' },
-            checkStatus: { enum: ['ok', 'warning', 'critical', 'unknown'] },
-            checks: { type: 'array', items: ref('Check') },
-            labels: { type: 'object', additionalProperties: { type: 'string' } },
-            flapping: { type: 'boolean' },
-            silencedBy: { type: ['integer', 'null'], description: 'id of the silence covering the host now' },
-            sweepError: {
-              type: ['object', 'null'],
-              description:
-                "swept hosts only (source 'sweep'): class and message of the last failed probe, null after an ok one",
-              properties: { class: { type: 'string' }, message: { type: 'string' } },
-            },
-          },
-        },
-        Event: {
-          type: 'object',
-          required: ['id', 'type', 'hostId', 'at'],
-          properties: {
-            id: { type: 'integer' },
-            type: {
-              enum: [...EVENT_TYPES],
-            },
-            hostId: { type: 'string', description: 'empty for fleet-wide events' },
-            at: iso,
-            details: { type: 'object' },
-          },
-        },
-        Silence: {
-          type: 'object',
-          properties: {
-            id: { type: 'integer' },
-            hostGlob: { type: 'string' },
-            state: { enum: ['active', 'pending', 'expired'] },
-            startsAt: iso,
-            endsAt: iso,
-            cron: { type: 'string' },
-            durationMs: { type: ['integer', 'null'] },
-            comment: { type: 'string' },
-            createdBy: { type: 'string' },
-            createdAt: iso,
-            origin: { enum: ['config', 'api'] },
-          },
-        },
-        SilenceRequest: {
-          type: 'object',
-          required: ['host'],
-          properties: {
-            host: { type: 'string', description: 'host id or glob (web-*)' },
-            for: { type: 'string', description: 'duration such as 2h (or give until)' },
-            until: { type: 'string', format: 'date-time' },
-            startsAt: { type: 'string', format: 'date-time' },
-            cron: { type: 'string', description: 'recurring: 5-field cron (UTC) for each start' },
-            duration: { type: 'string', description: 'length of each cron window' },
-            comment: { type: 'string' },
-            createdBy: { type: 'string' },
-          },
-        },
-        Notifier: {
-          type: 'object',
-          properties: {
-            name: { type: 'string' },
-            type: { type: 'string' },
-            state: { enum: ['ok', 'retrying', 'failed'] },
-            sent: { type: 'integer' },
-            failedAttempts: { type: 'integer' },
-            lastSentAt: iso,
-            lastError: { type: ['string', 'null'] },
-            lastErrorAt: iso,
-            failuresByReason: { type: 'object', additionalProperties: { type: 'integer' } },
-          },
-        },
-        SweepRun: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            startedAt: iso,
-            finishedAt: iso,
-            total: { type: 'integer' },
-            ok: { type: 'integer' },
-            failed: { type: 'integer' },
-            mode: { enum: ['local', 'redis'] },
-          },
-        },
-        SweepResult: {
-          type: 'object',
-          description: 'status ok: uptimeSeconds, bootedAt, load1/5/15; status error: errorClass, message',
-          properties: {
-            status: { enum: ['ok', 'error'] },
-            target: { type: 'string' },
-            host: { type: 'string' },
-            at: iso,
-            durationMs: { type: 'integer' },
-            uptimeSeconds: { type: 'number' },
-            bootedAt: { type: 'string' },
-            load1: { type: 'number' },
-            load5: { type: 'number' },
-            load15: { type: 'number' },
-            errorClass: {
-              enum: ['dns', 'refused', 'unreachable', 'timeout', 'auth', 'host-key', 'command', 'protocol'],
-            },
-            message: { type: 'string' },
-          },
-        },
-      },
+      schemas: componentSchemas(),
     },
     paths: {
       '/healthz': {
@@ -216,11 +80,28 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'Hosts, sorted by id',
           parameters: [
             q('state', 'comma-separated or repeated: up, down, left, flapping'),
-            q('id', 'glob on host id (web-*, db-?)'),
-            q('label', 'key=value or key (repeatable; all must match)'),
-            q('q', 'case-insensitive substring of id or address'),
-            q('limit', 'page size', { type: 'integer', minimum: 1 }),
-            q('offset', 'rows to skip', { type: 'integer', minimum: 0 }),
+            q('id', `glob on host id (web-*, db-?); at most ${LIMITS.globWildcards} wildcards`, {
+              type: 'string',
+              maxLength: LIMITS.globLength,
+            }),
+            q('label', 'key=value or key (repeatable; all must match)', {
+              type: 'string',
+              maxLength: LIMITS.labelKeyLength + 1 + LIMITS.labelValueLength,
+            }),
+            q('q', 'case-insensitive substring of id or address', {
+              type: 'string',
+              maxLength: LIMITS.hostIdLength,
+            }),
+            q('limit', `page size (default and most ${LIMITS.hostsPage}); X-Total-Count has the total`, {
+              type: 'integer',
+              minimum: 1,
+              maximum: LIMITS.hostsPage,
+            }),
+            q('offset', 'rows to skip (the Link rel="next" header has the next page)', {
+              type: 'integer',
+              minimum: 0,
+              maximum: LIMITS.offset,
+            }),
           ],
           responses: { 200: json({ type: 'array', items: ref('Host') }), 400: errorResponse('Bad filter') },
         },
@@ -230,7 +111,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'One host with its recent events and beat arrivals',
           parameters: [
             idPath('host id'),
-            q('events', 'how many recent events (0-1000, default 50)', { type: 'integer' }),
+            q('events', `how many recent events (0-${LIMITS.eventsPage}, default 50)`, {
+              type: 'integer',
+              minimum: 0,
+              maximum: LIMITS.eventsPage,
+            }),
           ],
           responses: {
             200: json({
@@ -276,12 +161,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           summary: 'Events, newest first. Next page: the Link rel="next" header or X-Next-Cursor.',
           parameters: [
-            q('limit', '1-1000, default 100', { type: 'integer' }),
+            q('limit', `1-${LIMITS.eventsPage}, default 100`, {
+              type: 'integer',
+              minimum: 1,
+              maximum: LIMITS.eventsPage,
+            }),
             q('before', 'cursor (from X-Next-Cursor) or event id: only older events'),
             q('after', 'cursor or event id: only newer events'),
             q('since', 'ISO 8601 or ms: events at or after'),
             q('until', 'ISO 8601 or ms: events before'),
-            q('host', 'host id'),
+            q('host', 'host id', { type: 'string', maxLength: LIMITS.hostIdLength }),
             q('type', 'event type(s), comma-separated or repeated'),
           ],
           responses: {
@@ -307,7 +196,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/silences': {
         get: {
           summary: 'Active and pending silences (all=1 adds expired ones)',
-          parameters: [q('all', '1 to include expired silences')],
+          parameters: [
+            q('all', '1 to include expired silences'),
+            q('limit', `at most this many, newest first (default and most ${LIMITS.silencesPage})`, {
+              type: 'integer',
+              minimum: 1,
+              maximum: LIMITS.silencesPage,
+            }),
+          ],
           responses: { 200: json({ type: 'array', items: ref('Silence') }) },
         },
         post: {
@@ -373,14 +269,28 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/sweeps': {
         get: {
           summary: 'Sweep runs, newest first',
-          parameters: [q('limit', '1-1000, default 50', { type: 'integer' })],
+          parameters: [
+            q('limit', `1-${LIMITS.sweepsPage}, default 50`, {
+              type: 'integer',
+              minimum: 1,
+              maximum: LIMITS.sweepsPage,
+            }),
+          ],
           responses: { 200: json({ type: 'array', items: ref('SweepRun') }) },
         },
       },
       '/api/sweeps/{id}': {
         get: {
-          summary: 'One sweep run with every host result',
-          parameters: [idPath('run id')],
+          summary: 'One sweep run with its host results (paged; X-Total-Count has the total)',
+          parameters: [
+            idPath('run id'),
+            q('limit', `results per page (default and most ${LIMITS.hostsPage})`, {
+              type: 'integer',
+              minimum: 1,
+              maximum: LIMITS.hostsPage,
+            }),
+            q('offset', 'results to skip', { type: 'integer', minimum: 0, maximum: LIMITS.offset }),
+          ],
           responses: {
             200: json({
               allOf: [

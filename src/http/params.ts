@@ -1,22 +1,74 @@
+import { checkGlob } from '../util/glob.js';
 import { tryParseIsoTime } from '../util/iso-time.js';
+import { LIMITS } from '../util/limits.js';
 import { HttpError } from './http-error.js';
+
+/**
+ * Query-parameter readers for every route: each value is bounded by {@link LIMITS} before
+ * anything looks at it (length, number of values, glob limits), so a hostile query string
+ * costs as much as a short one, and the answer is a 400 naming the parameter and the limit.
+ */
 
 type Query = Record<string, string | string[] | undefined>;
 
+function tooLong(name: string, value: string, max: number, limit: string): HttpError {
+  return new HttpError(
+    400,
+    `${name} is ${value.length} characters long; at most ${max} are allowed (limit ${limit})`,
+  );
+}
+
+function values(q: Query, name: string): string[] {
+  const v = q[name];
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  if (list.length > LIMITS.queryValues) {
+    throw new HttpError(
+      400,
+      `${name} is given ${list.length} times; at most ${LIMITS.queryValues} are allowed (limit queryValues)`,
+    );
+  }
+  for (const s of list) {
+    if (s.length > LIMITS.queryValueLength)
+      throw tooLong(name, s, LIMITS.queryValueLength, 'queryValueLength');
+  }
+  return list;
+}
+
 /** The last value of a query parameter (repeated keys: the last wins), or undefined. */
 export function one(q: Query, name: string): string | undefined {
-  const v = q[name];
-  return Array.isArray(v) ? v[v.length - 1] : v;
+  const list = values(q, name);
+  return list[list.length - 1];
 }
 
 /** All values of a repeatable and/or comma-separated parameter (`?state=up,down&state=left`). */
 export function many(q: Query, name: string): string[] {
-  const v = q[name];
-  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  return list
+  const out = values(q, name)
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter((s) => s !== '');
+  if (out.length > LIMITS.queryValues) {
+    throw new HttpError(
+      400,
+      `${name} holds ${out.length} values; at most ${LIMITS.queryValues} are allowed (limit queryValues)`,
+    );
+  }
+  return out;
+}
+
+/** A string parameter of at most `max` characters (`limit` names the bound in the message). */
+export function textParam(q: Query, name: string, max: number, limit: string): string | undefined {
+  const raw = one(q, name);
+  if (raw !== undefined && raw.length > max) throw tooLong(name, raw, max, limit);
+  return raw;
+}
+
+/** A glob parameter (`?id=web-*`) within the glob limits, or undefined when absent or empty. */
+export function globParam(q: Query, name: string): string | undefined {
+  const raw = one(q, name);
+  if (raw === undefined || raw === '') return undefined;
+  const problem = checkGlob(raw);
+  if (problem !== undefined) throw new HttpError(400, `${name}: the glob ${problem}`);
+  return raw;
 }
 
 /** An integer parameter within bounds; a clear 400 otherwise. */

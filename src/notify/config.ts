@@ -2,54 +2,60 @@ import { z } from 'zod';
 import { duration } from '../config/zod.js';
 import { EVENT_TYPES } from '../monitor/types.js';
 import { ISO_TIME_EXAMPLE, tryParseIsoTime } from '../util/iso-time.js';
-import { parseCron } from './cron.js';
+import { LIMITS } from '../util/limits.js';
+import {
+  commentSchema,
+  cronSchema,
+  globListSchema,
+  globSchema,
+  hostIdSchema,
+  labelGlobsSchema,
+} from './input-schemas.js';
 import { notifierListSchema } from './notifiers/index.js';
 
-const globList = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .transform((v) => (typeof v === 'string' ? [v] : v));
-
 /** An ISO 8601 time with its timezone (what {@link tryParseIsoTime} reads; Date.parse agrees on it). */
-const isoTime = z.string().superRefine((text, ctx) => {
-  if (tryParseIsoTime(text) === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected an ISO 8601 time with a timezone, e.g. ${ISO_TIME_EXAMPLE}, got ${JSON.stringify(text)}`,
-    });
-  }
-});
+const isoTime = z
+  .string()
+  .max(LIMITS.timeTextLength)
+  .superRefine((text, ctx) => {
+    if (tryParseIsoTime(text) === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an ISO 8601 time with a timezone, e.g. ${ISO_TIME_EXAMPLE}, got ${JSON.stringify(text)}`,
+      });
+    } else if ((tryParseIsoTime(text) as number) > LIMITS.maxTimeMs) {
+      ctx.addIssue({ code: 'custom', message: 'must be before the year 10000 (limit maxTimeMs)' });
+    }
+  });
+
+/** A silence duration: positive, at most 10 years (limit silenceMaxMs). */
+const silenceSpan = () =>
+  duration().refine((ms) => ms > 0 && ms <= LIMITS.silenceMaxMs, {
+    message: 'expected a positive duration of at most 10 years (limit silenceMaxMs)',
+  });
 
 /** One route: which events (types, host globs, labels) go to which notifiers. */
 export const routeSchema = z.strictObject({
   /** Names from `notifiers`. */
-  notifiers: z.array(z.string().min(1)).min(1),
+  notifiers: z.array(z.string().min(1).max(LIMITS.hostIdLength)).min(1).max(LIMITS.globsPerList),
   /** Event types; absent = all. */
   events: z.array(z.enum(EVENT_TYPES as [string, ...string[]])).optional(),
   /** Globs on host id; absent = all hosts. */
-  hosts: globList.optional(),
+  hosts: globListSchema.optional(),
   /** Labels the host must carry (values are globs). */
-  labels: z.record(z.string(), z.string()).optional(),
+  labels: labelGlobsSchema.optional(),
   /** Alert only after this many missed intervals (overrides the top-level `alert_after`). */
   alert_after: z.number().int().min(0).optional(),
 });
 
 export const silenceConfigSchema = z
   .strictObject({
-    hosts: z.string().min(1),
+    hosts: globSchema,
     starts_at: isoTime.optional(),
     ends_at: isoTime.optional(),
-    cron: z
-      .string()
-      .superRefine((s, ctx) => {
-        try {
-          parseCron(s);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        }
-      })
-      .optional(),
-    duration: duration().optional(),
-    comment: z.string().default(''),
+    cron: cronSchema.optional(),
+    duration: silenceSpan().optional(),
+    comment: commentSchema.default(''),
   })
   .superRefine((s, ctx) => {
     if (s.cron !== undefined && s.duration === undefined) {
@@ -70,14 +76,20 @@ export const silenceConfigSchema = z
     const endsAt = s.ends_at !== undefined ? tryParseIsoTime(s.ends_at) : undefined;
     if (startsAt !== undefined && endsAt !== undefined && endsAt <= startsAt) {
       ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'ends_at must be after starts_at' });
+    } else if (startsAt !== undefined && endsAt !== undefined && endsAt - startsAt > LIMITS.silenceMaxMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ends_at'],
+        message: 'a silence lasts at most 10 years after starts_at (limit silenceMaxMs)',
+      });
     }
   });
 
 export const dependencySchema = z.strictObject({
   /** Child hosts (globs). */
-  hosts: globList,
+  hosts: globListSchema,
   /** Host id of the parent (router, switch, hypervisor). */
-  parent: z.string().min(1),
+  parent: hostIdSchema,
 });
 
 export const watchdogSchema = z.strictObject({
@@ -97,7 +109,7 @@ export const notifyConfigShape = {
   /** Where notifications go; each item's keys depend on its `type` (docs/notifiers.md). */
   notifiers: notifierListSchema.default([]),
   /** Which events go to which notifiers; none = every event to every notifier. */
-  routes: z.array(routeSchema).default([]),
+  routes: z.array(routeSchema).max(LIMITS.configEntries).default([]),
   grouping: z
     .strictObject({
       /** Events within this window become one message per notifier. */
@@ -113,9 +125,9 @@ export const notifyConfigShape = {
    * intervals (counted from its last beat). 0 = alert as soon as the monitor says down.
    */
   alert_after: z.number().int().min(0).default(0),
-  silences: z.array(silenceConfigSchema).default([]),
+  silences: z.array(silenceConfigSchema).max(LIMITS.configEntries).default([]),
   /** Parents (beside the `parent=` agent label): children of a down parent are not paged. */
-  dependencies: z.array(dependencySchema).default([]),
+  dependencies: z.array(dependencySchema).max(LIMITS.configEntries).default([]),
   watchdog: watchdogSchema.optional(),
   delivery: z
     .strictObject({

@@ -12,7 +12,7 @@ import { toNotifyError } from './errors.js';
 import { createNotifier, testBatch } from './notifiers/index.js';
 import { Dispatcher } from './outbox.js';
 import { checkRoutes, Router } from './routes.js';
-import { type SilenceInput, SilenceMatcher } from './silences.js';
+import { type NewSilence, type SilenceInput, SilenceMatcher, validateSilence } from './silences.js';
 import type { Notifier, NotifyView } from './types.js';
 import { Watchdog } from './watchdog.js';
 
@@ -40,16 +40,24 @@ export type NotifyPipeline = NotifyView & {
   flush(): Promise<void>;
 };
 
-/** Config silences as store inputs. */
-function configSilences(cfg: NotifyConfig): SilenceInput[] {
-  return cfg.silences.map((s) => {
+/**
+ * Config silences, checked by the same schema as API silences (silence-input.ts). The config
+ * schema already checked each field; what needs `now` (an end more than 10 years away) is a
+ * ConfigError here naming the entry.
+ */
+function configSilences(cfg: NotifyConfig, now: number): NewSilence[] {
+  return cfg.silences.map((s, i) => {
     const input: SilenceInput = { hostGlob: s.hosts, comment: s.comment, createdBy: 'thump.yaml' };
     if (s.starts_at !== undefined) input.startsAt = Date.parse(s.starts_at);
     else input.startsAt = 0;
     input.endsAt = s.ends_at !== undefined ? Date.parse(s.ends_at) : null;
     if (s.cron !== undefined) input.cron = s.cron;
     if (s.duration !== undefined) input.durationMs = s.duration;
-    return input;
+    try {
+      return validateSilence(input, now, 'config');
+    } catch (err) {
+      throw new ConfigError(`silences[${i}]: ${(err as Error).message.replace(/^silence: /, '')}`);
+    }
   });
 }
 
@@ -76,7 +84,7 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
   migrate(db, notifyMigrations);
-  replaceConfigSilences(db, configSilences(cfg), clock.now());
+  replaceConfigSilences(db, configSilences(cfg, clock.now()));
   const store = new OutboxStore(db);
   const dispatcher = new Dispatcher({
     store,

@@ -32,7 +32,7 @@ export class Router {
     this.routes = routes.map((r) => {
       const c: CompiledRoute = { notifiers: r.notifiers };
       if (r.events) c.events = new Set(r.events as EventType[]);
-      if (r.hosts) c.hosts = r.hosts.map(globMatcher);
+      if (r.hosts) c.hosts = r.hosts.map((g) => globMatcher(g));
       if (r.labels) c.labels = Object.entries(r.labels).map(([k, v]) => [k, globMatcher(v)]);
       if (r.alert_after !== undefined) c.alertAfter = r.alert_after;
       return c;

@@ -75,3 +75,6 @@ export interface Silence {
   /** `config` silences come from thump.yaml and cannot be removed through the API. */
   origin: 'config' | 'api';
 }
+
+/** A validated silence before the store gives it an id. */
+export type NewSilence = Omit<Silence, 'id'>;

@@ -1,5 +1,4 @@
-import { type SilenceInput, validateSilence } from '../notify/silences.js';
-import type { Silence } from '../notify/types.js';
+import type { NewSilence, Silence } from '../notify/types.js';
 import type { Db, Migrations } from './db.js';
 
 /**
@@ -56,7 +55,7 @@ function fromRow(r: Row): Silence {
   return s;
 }
 
-function insert(db: Db, s: Omit<Silence, 'id'>): Silence {
+function insert(db: Db, s: NewSilence): Silence {
   const info = db
     .prepare(
       `INSERT INTO silences (host_glob, starts_at, ends_at, cron, duration_ms, comment, created_by, created_at, origin)
@@ -99,11 +98,11 @@ export function getSilence(db: Db, id: number): Silence | undefined {
 }
 
 /**
- * Validates and stores a new API silence. Throws a UsageError (HTTP 400, exit 2) naming the
- * bad field; parse an API body first with `parseSilenceRequest` from src/notify/silences.ts.
+ * Stores a new silence, already checked by `validateSilence` (src/notify/silence-input.ts):
+ * the store never sees unchecked input.
  */
-export function addSilence(db: Db, input: SilenceInput, now: number): Silence {
-  return insert(db, validateSilence(input, now, 'api'));
+export function addSilence(db: Db, s: NewSilence): Silence {
+  return insert(db, s);
 }
 
 /**
@@ -122,8 +121,7 @@ export function removeSilence(
 }
 
 /** Replaces every `config` silence with the given list (at monitor start), in one transaction. */
-export function replaceConfigSilences(db: Db, inputs: readonly SilenceInput[], now: number): Silence[] {
-  const validated = inputs.map((i) => validateSilence(i, now, 'config'));
+export function replaceConfigSilences(db: Db, validated: readonly NewSilence[]): Silence[] {
   return db.transaction(() => {
     db.prepare(`DELETE FROM silences WHERE origin = 'config'`).run();
     return validated.map((s) => insert(db, s));

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { globMatcher, SSH_PATTERN } from '../util/glob.js';
 
 /**
  * Pure OpenSSH known_hosts handling: parsing (plain, `[host]:port`, wildcard and
@@ -41,14 +42,6 @@ export function knownHostName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const esc = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${esc}$`, 'i');
-}
-
 /**
  * Compiles an entry's host field into a test on `knownHostName()` text: a hashed name
  * (`|1|salt|hash`, one HMAC per test) or a pattern list with `*`, `?` and `!` negation.
@@ -66,12 +59,12 @@ export function hostFieldMatcher(hosts: string): (name: string) => boolean {
   }
   const pats = hosts.split(',').map((raw) => {
     const negated = raw.startsWith('!');
-    return { negated, re: globToRegExp(negated ? raw.slice(1) : raw) };
+    return { negated, test: globMatcher(negated ? raw.slice(1) : raw, SSH_PATTERN) };
   });
   return (name) => {
     let matched = false;
     for (const p of pats) {
-      if (p.re.test(name)) {
+      if (p.test(name)) {
         if (p.negated) return false;
         matched = true;
       }

@@ -1,3 +1,5 @@
+import { globMatcher, SSH_PATTERN } from '../util/glob.js';
+
 /**
  * Pure reader for the parts of OpenSSH's client config a sweep needs (ssh_config(5)):
  * `Host` blocks with `*`/`?` wildcards and `!` negation, `HostName` (with `%h`), `User`,
@@ -68,21 +70,12 @@ export function parseSshConfig(
   return blocks;
 }
 
-/** A `Host` pattern as a test on an alias: plain names compare case-insensitively, globs via a RegExp. */
+/**
+ * A `Host` pattern as a test on an alias: `*` and `?` wildcards, case-insensitive, `[` literal
+ * (OpenSSH's match_pattern). No RegExp: the matcher is linear (src/util/glob.ts).
+ */
 function patternTest(pattern: string): (alias: string) => boolean {
-  if (pattern === '*') return () => true;
-  if (!/[*?]/.test(pattern)) {
-    const lower = pattern.toLowerCase();
-    return (alias) => alias.toLowerCase() === lower;
-  }
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-  return (alias) => re.test(alias);
+  return globMatcher(pattern, SSH_PATTERN);
 }
 
 type PatternList = Array<{ negated: boolean; test: (alias: string) => boolean }>;

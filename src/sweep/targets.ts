@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { globMatcher } from '../util/glob.js';
 import type { HostEntry } from './hosts-file.js';
 import { parseSshConfig, resolveSshHost, type SshConfigBlock } from './ssh-config.js';
 import type { SweepTarget } from './types.js';
@@ -69,15 +70,10 @@ export function loadSshConfig(path: string, required: boolean, home = homedir())
     const p = pattern.startsWith('~/') ? join(home, pattern.slice(2)) : pattern;
     const full = isAbsolute(p) ? p : join(home, '.ssh', p);
     const dir = dirname(full);
-    const re = new RegExp(
-      `^${basename(full)
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.')}$`,
-    );
+    const matches = globMatcher(basename(full), { brackets: false });
     try {
       return readdirSync(dir)
-        .filter((f) => re.test(f))
+        .filter(matches)
         .sort()
         .map((f) => readFileSync(join(dir, f), 'utf8'));
     } catch {

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { EVENT_TYPES, type EventType, type HostEvent } from '../../monitor/types.js';
+import { LIMITS } from '../../util/limits.js';
 import { HttpError } from '../http-error.js';
 import { eventJson } from '../json.js';
-import { cursorOf, cursorParam, intParam, many, one, timeParam } from '../params.js';
+import { cursorOf, cursorParam, intParam, many, textParam, timeParam } from '../params.js';
 import type { AppContext } from './context.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -15,12 +16,12 @@ type Query = Record<string, string | string[] | undefined>;
 export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/events', async (req, reply) => {
     const q = req.query as Query;
-    const limit = intParam(q, 'limit', { min: 1, max: 1000, fallback: 100 });
+    const limit = intParam(q, 'limit', { min: 1, max: LIMITS.eventsPage, fallback: 100 });
     const beforeId = cursorParam(q, 'before') ?? cursorParam(q, 'cursor');
     const afterId = cursorParam(q, 'after');
     const since = timeParam(q, 'since');
     const until = timeParam(q, 'until');
-    const hostId = one(q, 'host');
+    const hostId = textParam(q, 'host', LIMITS.hostIdLength, 'hostIdLength');
     const types = many(q, 'type');
     for (const t of types) {
       if (!(EVENT_TYPES as readonly string[]).includes(t))

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { HOST_STATES, type HostState, type HostView } from '../../monitor/types.js';
 import { globMatcher } from '../../util/glob.js';
+import { LIMITS } from '../../util/limits.js';
 import { HttpError } from '../http-error.js';
 import { COMPACT_FIELDS, compactHost, eventJson, hostJson } from '../json.js';
-import { intParam, many, one } from '../params.js';
+import { globParam, intParam, many, textParam } from '../params.js';
 import { allHosts, findHost, type ListedHost } from '../swept-hosts.js';
 import type { AppContext } from './context.js';
 import { silenceLookup } from './silences.js';
@@ -20,13 +21,20 @@ export function hostFilter(q: Query): (h: HostView) => boolean {
         `unknown state ${JSON.stringify(s)}; expected one of ${HOST_STATES.join(', ')}, flapping`,
       );
   }
-  const idGlob = one(q, 'id');
-  const idMatch = idGlob ? globMatcher(idGlob) : undefined;
+  const idGlob = globParam(q, 'id');
+  const idMatch = idGlob !== undefined ? globMatcher(idGlob) : undefined;
   const labels = many(q, 'label').map((l) => {
     const eq = l.indexOf('=');
-    return eq < 0 ? { key: l, value: undefined } : { key: l.slice(0, eq), value: l.slice(eq + 1) };
+    const key = eq < 0 ? l : l.slice(0, eq);
+    const value = eq < 0 ? undefined : l.slice(eq + 1);
+    if (key.length > LIMITS.labelKeyLength || (value?.length ?? 0) > LIMITS.labelValueLength)
+      throw new HttpError(
+        400,
+        `label: keys hold at most ${LIMITS.labelKeyLength} characters and values ${LIMITS.labelValueLength} (limits labelKeyLength, labelValueLength)`,
+      );
+    return { key, value };
   });
-  const text = one(q, 'q')?.toLowerCase();
+  const text = textParam(q, 'q', LIMITS.hostIdLength, 'hostIdLength')?.toLowerCase();
   return (h) => {
     if (states.length > 0 && !states.includes(h.state) && !(h.flapping && states.includes('flapping')))
       return false;
@@ -51,11 +59,21 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     const match = hostFilter(q);
     const now = ctx.now();
     reply.header('x-server-time', String(now));
-    const limit = intParam(q, 'limit', { min: 1, max: 1_000_000, fallback: 1_000_000 });
-    const offset = intParam(q, 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
+    const limit = intParam(q, 'limit', { min: 1, max: LIMITS.hostsPage, fallback: LIMITS.hostsPage });
+    const offset = intParam(q, 'offset', { min: 0, max: LIMITS.offset, fallback: 0 });
     const hosts = allHosts(ctx.monitor.hosts(), ctx.db).filter(match);
     hosts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const silencedBy = silenceLookup(ctx, now);
+    reply.header('x-total-count', String(hosts.length));
+    if (offset + limit < hosts.length) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(q)) {
+        if (k === 'offset' || v === undefined) continue;
+        for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+      }
+      params.set('offset', String(offset + limit));
+      reply.header('link', `</api/hosts?${params.toString()}>; rel="next"`);
+    }
     return hosts.slice(offset, offset + limit).map((h) => hostJson(h, now, silencedBy(h.id)));
   });
 
@@ -76,7 +94,7 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     const h: ListedHost | undefined = findHost(ctx.monitor.host(id), id, ctx.db);
     if (!h) throw new HttpError(404, `unknown host ${JSON.stringify(id.slice(0, 80))}`);
     const q = req.query as Query;
-    const eventLimit = intParam(q, 'events', { min: 0, max: 1000, fallback: 50 });
+    const eventLimit = intParam(q, 'events', { min: 0, max: LIMITS.eventsPage, fallback: 50 });
     const now = ctx.now();
     const events = eventLimit > 0 ? ctx.events.list({ limit: eventLimit, hostId: id }) : [];
     const arrivals = h.source === 'sweep' ? [] : ctx.beatHistory(id);

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { parseSilenceRequest, SilenceMatcher, silenceState } from '../../notify/silences.js';
+import { parseSilenceRequest, SilenceMatcher, silenceState, validateSilence } from '../../notify/silences.js';
 import type { Silence } from '../../notify/types.js';
 import { addSilence, getSilence, listSilences, removeSilence } from '../../store/silences.js';
+import { LIMITS } from '../../util/limits.js';
 import { HttpError } from '../http-error.js';
 import { iso } from '../json.js';
-import { one } from '../params.js';
+import { intParam, one } from '../params.js';
 import type { AppContext } from './context.js';
 
 /** A silence as the API shows it: ISO times and its state now. */
@@ -54,10 +55,14 @@ function idParam(raw: string): number {
  * `GET /api/silences/:id`, `POST /api/silences` and `DELETE /api/silences/:id` (token).
  */
 export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/api/silences', async (req) => {
+  app.get('/api/silences', async (req, reply) => {
     const now = ctx.now();
-    const all = ['1', 'true', 'yes'].includes(one(req.query as Record<string, string>, 'all') ?? '');
-    return listSilences(ctx.db, all ? {} : { activeOrPendingAt: now }).map((s) => silenceJson(s, now));
+    const q = req.query as Record<string, string>;
+    const all = ['1', 'true', 'yes'].includes(one(q, 'all') ?? '');
+    const limit = intParam(q, 'limit', { min: 1, max: LIMITS.silencesPage, fallback: LIMITS.silencesPage });
+    const list = listSilences(ctx.db, all ? {} : { activeOrPendingAt: now });
+    reply.header('x-total-count', String(list.length));
+    return list.slice(0, limit).map((s) => silenceJson(s, now));
   });
 
   app.get('/api/silences/:id', async (req) => {
@@ -71,7 +76,14 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const now = ctx.now();
     const input = parseSilenceRequest(req.body, now);
     if (input.createdBy === undefined) input.createdBy = 'api';
-    const s = addSilence(ctx.db, input, now);
+    const valid = validateSilence(input, now, 'api');
+    const current = listSilences(ctx.db, { activeOrPendingAt: now }).length;
+    if (current >= LIMITS.activeSilences)
+      throw new HttpError(
+        400,
+        `there are already ${current} active or pending silences; at most ${LIMITS.activeSilences} are allowed (limit activeSilences): remove some first`,
+      );
+    const s = addSilence(ctx.db, valid);
     ctx.logger?.info({ silence: s.id, hostGlob: s.hostGlob }, 'silence added through the API');
     reply.code(201).header('location', `/api/silences/${s.id}`);
     return silenceJson(s, now);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../store/db.js';
 import { getSweep, latestSweepResults, listSweeps, sweepResults } from '../../store/sweeps.js';
 import type { SweepResult, SweepRun } from '../../sweep/types.js';
+import { LIMITS } from '../../util/limits.js';
 import { HttpError } from '../http-error.js';
 import { iso } from '../json.js';
 import { intParam } from '../params.js';
@@ -31,16 +32,24 @@ export function sweepResultJson(r: SweepResult) {
 /** `GET /api/sweeps`, `GET /api/sweeps/:id` (run + per-host results), `GET /api/sweep-hosts`. */
 export function sweepRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/sweeps', async (req) => {
-    const limit = intParam(req.query as Record<string, string>, 'limit', { min: 1, max: 1000, fallback: 50 });
+    const limit = intParam(req.query as Record<string, string>, 'limit', {
+      min: 1,
+      max: LIMITS.sweepsPage,
+      fallback: 50,
+    });
     return readSweeps(() => listSweeps(ctx.db, limit), []).map(sweepRunJson);
   });
 
-  app.get('/api/sweeps/:id', async (req) => {
+  app.get('/api/sweeps/:id', async (req, reply) => {
     const { id } = req.params as { id: string };
+    const q = req.query as Record<string, string>;
+    const limit = intParam(q, 'limit', { min: 1, max: LIMITS.hostsPage, fallback: LIMITS.hostsPage });
+    const offset = intParam(q, 'offset', { min: 0, max: LIMITS.offset, fallback: 0 });
     const run = readSweeps(() => getSweep(ctx.db, id), undefined);
     if (!run) throw new HttpError(404, `unknown sweep run ${JSON.stringify(id.slice(0, 80))}`);
     const results = readSweeps(() => sweepResults(ctx.db, id), []);
-    return { ...sweepRunJson(run), results: results.map(sweepResultJson) };
+    reply.header('x-total-count', String(results.length));
+    return { ...sweepRunJson(run), results: results.slice(offset, offset + limit).map(sweepResultJson) };
   });
 
   app.get('/api/sweep-hosts', async () =>
