@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../cli/config-schema.js';
 import { ConfigIssuesError } from '../config/issue.js';
 import { parseConfigText } from '../config/loader.js';
 import { UsageError } from '../errors.js';
@@ -11,7 +12,7 @@ const NOW = Date.parse('2026-11-23T12:00:00Z');
 
 function configError(yaml: string): string {
   try {
-    parseConfigText(yaml, 't.yaml');
+    parseConfigText(configSchema, yaml, 't.yaml');
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigIssuesError);
     return (err as Error).message;
