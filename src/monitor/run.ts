@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import type pino from 'pino';
 import { readSecretFile } from '../config/index.js';
 import type { ThumpConfig } from '../config/schema.js';
-import { type HttpServer, loadOrCreateToken, parseListen, startHttpServer } from '../http/index.js';
+import { type HttpServer, httpLimits, loadOrCreateToken, parseListen, startHttpServer } from '../http/index.js';
 import { type NotifyPipeline, startNotifyPipeline } from '../notify/index.js';
 import { Keyring, loadKeyring } from '../protocol/index.js';
 import { type Db, openDb } from '../store/db.js';
@@ -127,6 +127,7 @@ export async function runMonitor(
           beatPeriodMs: cfg.http.sse_beat_period,
           maxBufferBytes: cfg.http.sse_max_buffer_bytes,
         },
+        limits: httpLimits(cfg.http),
       });
       const h = http;
       cleanup.push(() => h.close());

@@ -9,7 +9,7 @@ import { toNotifyError } from './errors.js';
 import { type OutboxItem, type PlanContext, planGroup } from './grouping.js';
 import type { Router } from './routes.js';
 import type { SilenceMatcher } from './silences.js';
-import type { Notifier, NotifierStatus } from './types.js';
+import type { DispatcherHealth, Notifier, NotifierStatus } from './types.js';
 
 /** Delivery timing, all in ms (from the `grouping` and `delivery` config sections). */
 export interface DispatchTiming {
@@ -49,6 +49,12 @@ function alertAfterLabel(v: string | undefined): number | undefined {
   return v !== undefined && /^\d{1,4}$/.test(v) ? Number(v) : undefined;
 }
 
+/** An error's message cut to a length fit for a status field (a huge pattern must not echo back whole). */
+function errorMessage(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
+}
+
 /** Longest single timer; later wake-ups are re-armed (absolute times, no timer overflow). */
 const MAX_SLEEP_MS = 30_000;
 
@@ -71,6 +77,7 @@ export class Dispatcher {
   private nextPruneAt = 0;
   private running = false;
   private readonly log: pino.Logger | undefined;
+  private readonly failures: DispatcherHealth = { errorsTotal: 0, consecutiveFailures: 0 };
 
   constructor(private readonly deps: DispatcherDeps) {
     for (const n of deps.notifiers) {
@@ -149,12 +156,39 @@ export class Dispatcher {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
   }
 
+  /**
+   * Every notifier's delivery status. While dispatcher steps keep failing nothing is
+   * delivered through any notifier, so one that looks `ok` by its own sends says
+   * `retrying` with the dispatcher's error instead.
+   */
   statusList(): NotifierStatus[] {
+    const stuck = this.failures.consecutiveFailures > 0 ? this.failures.lastError : undefined;
     return [...this.statuses.values()].map((s) => ({
       ...s,
+      ...(stuck && s.state === 'ok'
+        ? {
+            state: 'retrying' as const,
+            lastError: `notify dispatcher failing (${this.failures.consecutiveFailures} steps in a row): ${stuck.message}`,
+            lastErrorAt: stuck.at,
+          }
+        : {}),
       failuresByReason: { ...s.failuresByReason },
       suppressedByReason: { ...s.suppressedByReason },
     }));
+  }
+
+  /** The dispatcher's own failures (see {@link DispatcherHealth}). */
+  health(): DispatcherHealth {
+    return {
+      ...this.failures,
+      ...(this.failures.lastError ? { lastError: { ...this.failures.lastError } } : {}),
+    };
+  }
+
+  /** Counts a failure outside a step (recorded events whose outbox rows could not be written). */
+  noteError(err: unknown): void {
+    this.failures.errorsTotal++;
+    this.failures.lastError = { at: this.deps.clock.now(), message: errorMessage(err) };
   }
 
   notifier(name: string): Notifier | undefined {
@@ -178,8 +212,14 @@ export class Dispatcher {
     let next: number | undefined;
     try {
       next = this.step();
+      this.failures.consecutiveFailures = 0;
     } catch (err) {
-      this.log?.error({ err }, 'notify dispatcher step failed; retrying in 1s');
+      this.noteError(err);
+      this.failures.consecutiveFailures++;
+      this.log?.error(
+        { err, failuresInARow: this.failures.consecutiveFailures },
+        'notify dispatcher step failed; retrying in 1s',
+      );
       next = this.deps.clock.now() + 1_000;
     }
     if (!this.running) return;
