@@ -75,17 +75,16 @@ async function metric(api: string, line: RegExp): Promise<number> {
 
 describe('a full disk under the database', () => {
   it('says degraded with the reason, counts the failed writes, and loses nothing once space is back', async () => {
-    rig = await startMonitorRig(
-      { routes: [{ notifiers: ['ops'], events: ['down', 'up'] }] },
-      300,
-      { dbPath: join(mnt, 'thump.db') },
-    );
+    rig = await startMonitorRig({ routes: [{ notifiers: ['ops'], events: ['down', 'up'] }] }, 300, {
+      dbPath: join(mnt, 'thump.db'),
+    });
     const r = rig;
     const victims = Array.from({ length: 20 }, (_, i) => `disk-${String(i).padStart(2, '0')}`);
     r.fleet.add(['witness', ...victims]);
     r.fleet.start();
     await waitFor(
-      async () => (await r.get<Array<{ state: string }>>('/api/hosts')).filter((h) => h.state === 'up').length === 21,
+      async () =>
+        (await r.get<Array<{ state: string }>>('/api/hosts')).filter((h) => h.state === 'up').length === 21,
       '21 hosts up',
     );
     expect((await health(r.api)).code).toBe(200);
@@ -95,7 +94,9 @@ describe('a full disk under the database', () => {
     const degraded = await waitFor(
       async () => {
         const h = await health(r.api);
-        return h.code === 503 && h.body.reasons.some((x) => x.startsWith('store: cannot write events')) ? h : undefined;
+        return h.code === 503 && h.body.reasons.some((x) => x.startsWith('store: cannot write events'))
+          ? h
+          : undefined;
       },
       '/healthz to report that events cannot be written',
       30_000,
@@ -111,7 +112,11 @@ describe('a full disk under the database', () => {
     expect(hookPayloads(r.hook).filter((p) => p.kind === 'alert')).toHaveLength(0);
 
     rmSync(filler);
-    await waitFor(async () => (await health(r.api)).code === 200, '/healthz to recover once space is back', 30_000);
+    await waitFor(
+      async () => (await health(r.api)).code === 200,
+      '/healthz to recover once space is back',
+      30_000,
+    );
     expect(await metric(r.api, /^thump_events_pending (\d+)/m)).toBe(0);
     await waitFor(
       () => {

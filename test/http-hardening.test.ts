@@ -1,9 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HttpLimits } from '../src/http/config.js';
 import { FakeMonitor } from '../src/http/fake-monitor.js';
 import { startHttpServer } from '../src/http/index.js';
-import type { HttpLimits } from '../src/http/config.js';
 import type { HttpServer } from '../src/http/types.js';
 import { waitFor } from './support/proc.js';
 
@@ -16,7 +16,10 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
-async function serve(limits: Partial<HttpLimits> = {}, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
+async function serve(
+  limits: Partial<HttpLimits> = {},
+  host = '127.0.0.1',
+): Promise<{ url: string; port: number }> {
   const s = await startHttpServer({
     monitor: new FakeMonitor(),
     db: new Database(':memory:'),
@@ -32,7 +35,9 @@ function rawConnection(port: number): Promise<{ socket: Socket; data: () => stri
   return new Promise((resolve, reject) => {
     let data = '';
     let closed = false;
-    const socket = connect(port, '127.0.0.1', () => resolve({ socket, data: () => data, closed: () => closed }));
+    const socket = connect(port, '127.0.0.1', () =>
+      resolve({ socket, data: () => data, closed: () => closed }),
+    );
     sockets.push(socket);
     socket.on('data', (d) => {
       data += d.toString();
@@ -54,7 +59,11 @@ describe('HTTP limits on real sockets', () => {
       for (const c of conns) if (!c.closed()) c.socket.write('a');
     }, 100);
     try {
-      await waitFor(() => conns.every((c) => c.closed()), 'every slow-header connection to be closed', 10_000);
+      await waitFor(
+        () => conns.every((c) => c.closed()),
+        'every slow-header connection to be closed',
+        10_000,
+      );
     } finally {
       clearInterval(trickle);
     }
@@ -74,7 +83,9 @@ describe('HTTP limits on real sockets', () => {
     // A slot frees when a client leaves.
     streams[0]?.socket.destroy();
     await waitFor(async () => {
-      const r = await fetch(`${url}/api/stream`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+      const r = await fetch(`${url}/api/stream`, { signal: AbortSignal.timeout(2_000) }).catch(
+        () => undefined,
+      );
       const ok = r?.status === 200;
       await r?.body?.cancel();
       return ok;
