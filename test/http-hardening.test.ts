@@ -143,6 +143,32 @@ describe('HTTP limits on real sockets', () => {
     expect(body.status).toBe(413);
   });
 
+  it('closes connections that never send a byte (idle sockets cannot pile up)', async () => {
+    const { port } = await serve({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    const idle = await Promise.all(Array.from({ length: 30 }, () => rawConnection(port)));
+    await waitFor(() => idle.every((c) => c.closed()), 'every idle connection to be closed', 10_000);
+  });
+
+  it('keeps a live stream open past connection_timeout while an idle socket is closed', async () => {
+    const { port } = await serve({
+      connectionTimeoutMs: 300,
+      headersTimeoutMs: 5_000,
+      requestTimeoutMs: 30_000,
+    });
+    const stream = await rawConnection(port);
+    stream.socket.write('GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await waitFor(() => stream.data().includes('retry: 2000'), 'the stream to open');
+    // A request whose body stops halfway: the socket goes silent mid-request.
+    const idle = await rawConnection(port);
+    idle.socket.write(
+      'POST /api/silences HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"ho',
+    );
+    // connection_timeout (300 ms) closes the silent socket; the stream, opened first and
+    // silent since (its ping period is 15 s), must outlive it.
+    await waitFor(() => idle.closed(), 'the idle connection to time out', 10_000);
+    expect(stream.closed()).toBe(false);
+  });
+
   it('closes an idle keep-alive connection after keep_alive_timeout', async () => {
     const { port } = await serve({ keepAliveTimeoutMs: 300 });
     const c = await rawConnection(port);

@@ -159,3 +159,18 @@ describe('files created under umask 000', () => {
     }
   });
 });
+
+describe("thump start's generated secret", () => {
+  it('is 0600 under umask 000', async () => {
+    const { ensureSecret } = await import('../src/cli/start.js');
+    const path = join(dir.path, 'start-data', 'secret');
+    const old = process.umask(0);
+    try {
+      expect(ensureSecret(path)).toBe(true);
+    } finally {
+      process.umask(old);
+    }
+    expect(mode(path)).toBe('0600');
+    expect(ensureSecret(path)).toBe(false); // never overwritten
+  });
+});

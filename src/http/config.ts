@@ -48,7 +48,7 @@ export const httpConfigShape = {
       request_timeout: duration().default(30_000),
       /** Time a client has to send the request headers; the connection is closed after it. */
       headers_timeout: duration().default(10_000),
-      /** A connection with no traffic for this long is closed (live streams are exempt: their pings keep them busy). */
+      /** A connection silent this long in the middle of a request or answer is closed (between requests keep_alive_timeout applies; live streams are exempt). */
       connection_timeout: duration().default(60_000),
       /** An idle keep-alive connection is closed after this long. */
       keep_alive_timeout: duration().default(5_000),
