@@ -100,7 +100,7 @@ describe('HTTP limits on real sockets', () => {
       await waitFor(() => c.closed(), `an answer for Host ${host}`);
       return c.data();
     };
-    const evil = await ask('attacker.example:' + port);
+    const evil = await ask(`attacker.example:${port}`);
     expect(evil).toMatch(/^HTTP\/1\.1 421/);
     expect(evil).toContain('http.allowed_hosts');
     expect(await ask(`thump.example.com:${port}`)).toMatch(/^HTTP\/1\.1 200/);

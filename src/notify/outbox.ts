@@ -5,6 +5,7 @@ import type { Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { backoffDelay } from './backoff.js';
 import type { Dependencies } from './dependencies.js';
+import { DispatchFailures } from './dispatch-failures.js';
 import { toNotifyError } from './errors.js';
 import { type OutboxItem, type PlanContext, planGroup } from './grouping.js';
 import type { Router } from './routes.js';
@@ -49,12 +50,6 @@ function alertAfterLabel(v: string | undefined): number | undefined {
   return v !== undefined && /^\d{1,4}$/.test(v) ? Number(v) : undefined;
 }
 
-/** An error's message cut to a length fit for a status field (a huge pattern must not echo back whole). */
-function errorMessage(err: unknown): string {
-  const m = err instanceof Error ? err.message : String(err);
-  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
-}
-
 /** Longest single timer; later wake-ups are re-armed (absolute times, no timer overflow). */
 const MAX_SLEEP_MS = 30_000;
 
@@ -77,7 +72,7 @@ export class Dispatcher {
   private nextPruneAt = 0;
   private running = false;
   private readonly log: pino.Logger | undefined;
-  private readonly failures: DispatcherHealth = { errorsTotal: 0, consecutiveFailures: 0 };
+  private readonly failures = new DispatchFailures();
 
   constructor(private readonly deps: DispatcherDeps) {
     for (const n of deps.notifiers) {
@@ -162,33 +157,23 @@ export class Dispatcher {
    * `retrying` with the dispatcher's error instead.
    */
   statusList(): NotifierStatus[] {
-    const stuck = this.failures.consecutiveFailures > 0 ? this.failures.lastError : undefined;
-    return [...this.statuses.values()].map((s) => ({
-      ...s,
-      ...(stuck && s.state === 'ok'
-        ? {
-            state: 'retrying' as const,
-            lastError: `notify dispatcher failing (${this.failures.consecutiveFailures} steps in a row): ${stuck.message}`,
-            lastErrorAt: stuck.at,
-          }
-        : {}),
-      failuresByReason: { ...s.failuresByReason },
-      suppressedByReason: { ...s.suppressedByReason },
-    }));
+    return [...this.statuses.values()].map((s) =>
+      this.failures.overlay({
+        ...s,
+        failuresByReason: { ...s.failuresByReason },
+        suppressedByReason: { ...s.suppressedByReason },
+      }),
+    );
   }
 
   /** The dispatcher's own failures (see {@link DispatcherHealth}). */
   health(): DispatcherHealth {
-    return {
-      ...this.failures,
-      ...(this.failures.lastError ? { lastError: { ...this.failures.lastError } } : {}),
-    };
+    return this.failures.health();
   }
 
   /** Counts a failure outside a step (recorded events whose outbox rows could not be written). */
   noteError(err: unknown): void {
-    this.failures.errorsTotal++;
-    this.failures.lastError = { at: this.deps.clock.now(), message: errorMessage(err) };
+    this.failures.note(err, this.deps.clock.now());
   }
 
   notifier(name: string): Notifier | undefined {
@@ -212,12 +197,11 @@ export class Dispatcher {
     let next: number | undefined;
     try {
       next = this.step();
-      this.failures.consecutiveFailures = 0;
+      this.failures.stepOk();
     } catch (err) {
-      this.noteError(err);
-      this.failures.consecutiveFailures++;
+      this.failures.note(err, this.deps.clock.now(), true);
       this.log?.error(
-        { err, failuresInARow: this.failures.consecutiveFailures },
+        { err, failuresInARow: this.failures.inARow },
         'notify dispatcher step failed; retrying in 1s',
       );
       next = this.deps.clock.now() + 1_000;
