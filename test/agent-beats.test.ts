@@ -169,7 +169,7 @@ describe('thump agent on loopback', () => {
   it.each([
     [
       ['--to', '127.0.0.1:9', '--secret-file', '/nonexistent/secret'],
-      /secret file \/nonexistent\/secret does not exist/,
+      /--secret-file: cannot read secret file \/nonexistent\/secret: no such file; create one with: thump keygen/,
     ],
     [['--to', '127.0.0.1:9'], /no secret/],
     [['--secret-file', secretFile], /no destination/],

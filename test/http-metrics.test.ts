@@ -48,6 +48,15 @@ describe('GET /metrics on a real monitor', () => {
     expect(text).toContain('thump_packets_rejected_total{reason="bad-mac"} ');
     expect(metricValue(text, 'thump_udp_kernel_drops_total')).toBe(0); // native receiver (the default)
     expect(text).toContain('# TYPE thump_detection_lateness_seconds histogram');
+    // Health as numbers (issue 17): no failed writes, nothing pending, a measured event loop.
+    // (metricValue reads a missing series as 0: match the lines themselves.)
+    expect(text).toMatch(/^thump_store_write_errors_total\{kind="events"\} 0$/m);
+    expect(text).toMatch(/^thump_store_write_errors_total\{kind="hosts"\} 0$/m);
+    expect(text).toMatch(/^thump_events_pending 0$/m);
+    expect(text).toMatch(/^thump_notify_dispatch_errors_total 0$/m);
+    expect(text).toMatch(/^# TYPE thump_event_loop_lag_seconds gauge$/m);
+    expect(text).toMatch(/^thump_event_loop_lag_seconds\{stat="p99"\} \d/m);
+    expect(metricValue(text, 'thump_event_loop_lag_seconds{stat="max"}')).toBeLessThan(5);
     expect(text).toContain('thump_detection_lateness_seconds_bucket{le="+Inf"} ');
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });

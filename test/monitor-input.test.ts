@@ -215,7 +215,7 @@ describe('thump monitor bad input (real process on loopback)', () => {
     {
       name: 'a missing secret file',
       prepare: (dir: string) => ['--secret-file', join(dir, 'nope')],
-      match: /secret file .*nope does not exist/,
+      match: /secret file .*nope: no such file; create one with: thump keygen --out/,
     },
     {
       name: 'a secret file readable by others',

@@ -168,7 +168,7 @@ describe('webhook notifier: payload', () => {
   it('fails at creation when the url file is missing, without the url in the message', () => {
     const cfg = notifierConfigSchema.parse({ name: 'ops', type: 'webhook', url_file: 'nope' });
     expect(() => createNotifier(cfg, { baseDir: dir.path })).toThrow(
-      /notifiers\.ops\.url_file: cannot read .*ENOENT/,
+      /notifiers\.ops\.url_file: cannot read secret file .*no such file/,
     );
   });
 

@@ -49,10 +49,10 @@ function labelsFlag(list: string[] | undefined): Record<string, string> | undefi
 
 /** Secret precedence (as for the monitor): --secret-file > THUMP_SECRET > THUMP_SECRET_FILE > agent.secret_file. */
 function agentKey(flagFile: string | undefined, configFile: string | undefined, env: NodeJS.ProcessEnv): Key {
-  if (flagFile !== undefined) return loadSecretFile(flagFile);
+  if (flagFile !== undefined) return loadSecretFile(flagFile, '--secret-file');
   if (env.THUMP_SECRET) return keyFromSecret(env.THUMP_SECRET, 'THUMP_SECRET');
-  if (env.THUMP_SECRET_FILE) return loadSecretFile(env.THUMP_SECRET_FILE);
-  if (configFile !== undefined) return loadSecretFile(configFile);
+  if (env.THUMP_SECRET_FILE) return loadSecretFile(env.THUMP_SECRET_FILE, 'THUMP_SECRET_FILE');
+  if (configFile !== undefined) return loadSecretFile(configFile, 'agent.secret_file');
   throw new UsageError(
     'no secret: use --secret-file FILE, THUMP_SECRET or agent.secret_file (create one with: thump keygen --out FILE)',
   );

@@ -9,7 +9,9 @@ import {
   redactConfig,
 } from '../config/index.js';
 import { UsageError } from '../errors.js';
+import { configuredHttpToken, monitorKeyring } from '../monitor/secrets.js';
 import { createNotifier } from '../notify/notifiers/index.js';
+import { loadSecretKeys } from '../protocol/index.js';
 import { configSchema, type ThumpConfig } from './config-schema.js';
 
 interface CheckConfigOptions {
@@ -41,11 +43,42 @@ function notifierProblems(
 }
 
 /**
+ * Reads the secret and token files the config names with the very functions `thump monitor`
+ * and `thump agent` use at start-up (one secret-file reader: private, owned by this user or
+ * root, not empty), so a file they would refuse is refused here too. `skip` holds key paths
+ * already reported as unreadable.
+ */
+function secretProblems(
+  cfg: ThumpConfig,
+  env: NodeJS.ProcessEnv,
+  skip: ReadonlySet<string>,
+): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const check = (path: string, set: boolean, read: () => unknown) => {
+    if (!set || skip.has(path)) return;
+    try {
+      read();
+    } catch (err) {
+      const m = (err as Error).message;
+      out.push({ path, message: m.startsWith(`${path}: `) ? m.slice(path.length + 2) : m });
+    }
+  };
+  check('monitor.secret_file', cfg.monitor.secret_file !== undefined, () => monitorKeyring(cfg, {}));
+  const agentFile = cfg.agent.secret_file;
+  check('agent.secret_file', agentFile !== undefined, () =>
+    loadSecretKeys(agentFile as string, 'agent.secret_file'),
+  );
+  check('http.token_file', cfg.http.token_file !== undefined, () => configuredHttpToken(cfg, env));
+  return out;
+}
+
+/**
  * Registers `thump check-config FILE [--json] [--no-env] [--strict]` (and `--schema`):
  * validates a thump.yaml (with `THUMP_*` overrides applied) and prints the effective config
  * with secrets redacted. Exit 0 when valid, 2 with every problem listed (one per line) when
- * not, so it fits in CI and pre-deploy hooks. Unreadable `*_file` paths are warnings, or
- * errors with `--strict`, which also builds every notifier as the monitor would.
+ * not, so it fits in CI and pre-deploy hooks. Unreadable `*_file` paths, and secret or
+ * token files the monitor would refuse (group/other-readable, another user's, empty), are
+ * warnings, or errors with `--strict`, which also builds every notifier as the monitor would.
  */
 export function register(program: Command): void {
   program
@@ -77,6 +110,7 @@ export function register(program: Command): void {
           path: w.path,
           message: `${w.file}: ${w.message}`,
         }));
+        warnings.push(...secretProblems(loaded.config, env, new Set(warnings.map((w) => w.path))));
         if (opts.strict) warnings.push(...notifierProblems(loaded.config, loaded.baseDir, env));
         const failed = opts.strict === true && warnings.length > 0;
         if (opts.json) {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ResourceError, UsageError } from '../errors.js';
@@ -28,6 +28,9 @@ export function register(program: Command): void {
       const file = resolve(flags.out);
       try {
         writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: flags.force ? 'w' : 'wx' });
+        // The mode above applies only to a new file (and through the umask): --force over an
+        // existing 0644 file, or a umask like 0o277, must still leave exactly 0600.
+        chmodSync(file, 0o600);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EEXIST')

@@ -1,24 +1,21 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { readErrorReason } from '../util/read-error.js';
+import { readSecretText, type SecretFileRules } from '../util/secret-file.js';
 
 /**
- * Reads a secret from a file: trailing whitespace (the newline `echo` adds) is dropped.
- * Errors name the key and the file, never the contents.
+ * Reads a secret from a file through the one secret-file reader ({@link readSecretText}):
+ * trailing whitespace (the newline `echo` adds) is dropped, an empty file is an error, and
+ * with `access: 'private'` (tokens) a file that group or others can read, or that another
+ * user owns, is refused. Errors name the key and the file, never the contents.
  */
-export function readSecretFile(file: string, key: string, baseDir = process.cwd()): string {
+export function readSecretFile(
+  file: string,
+  key: string,
+  baseDir = process.cwd(),
+  access: SecretFileRules['access'] = 'any',
+): string {
   const full = isAbsolute(file) ? file : resolve(baseDir, file);
-  let text: string;
-  try {
-    text = readFileSync(full, 'utf8');
-  } catch (err) {
-    const why = readErrorReason(err, 'unreadable');
-    throw new ConfigError(`${key}: cannot read secret file ${full}: ${why}`, { cause: err });
-  }
-  const secret = text.replace(/\s+$/, '');
-  if (secret === '') throw new ConfigError(`${key}: secret file ${full} is empty`);
-  return secret;
+  return readSecretText(full, { key, access }).replace(/\s+$/, '');
 }
 
 /**

@@ -5,7 +5,10 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { systemClock } from '../util/clock.js';
 import { bearerGuard } from './auth.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './config.js';
+import { limitConnectionsPerAddress } from './connection-limit.js';
 import { type EventLog, storeEventLog } from './event-log.js';
+import { hostGuard } from './host-guard.js';
 import { installErrorHandlers } from './http-error.js';
 import { LiveHub } from './live-hub.js';
 import { buildMetricsRegistry } from './metrics.js';
@@ -38,16 +41,32 @@ function uplotDir(): string | undefined {
  * on `close`.
  */
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...deps.limits };
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
-    // Beyond one megabyte nothing this API takes is legitimate.
-    bodyLimit: 1_048_576,
+    // Beyond one megabyte nothing this API takes is legitimate (http.body_limit).
+    bodyLimit: limits.bodyLimit,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    http: {
+      maxHeaderSize: limits.maxHeaderSize,
+      headersTimeout: limits.headersTimeoutMs,
+      // Node checks header and request deadlines on this period (30 s by default, which
+      // would let a slow-header client hold its socket up to 30 s past the deadline).
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(30_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+      ),
+    },
     return503OnClosing: true,
     // On shutdown, end every connection (keep-alive, half-read downloads) instead of
     // waiting for clients: a monitor told to stop should stop.
     forceCloseConnections: true,
   }) as unknown as FastifyInstance;
+  limitConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress);
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
   const hub = new LiveHub(deps.monitor, {
@@ -69,9 +88,11 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     logger: deps.logger,
     startedAt: now(),
     info: deps.info ?? {},
+    limits,
   };
 
   installErrorHandlers(app);
+  app.addHook('onRequest', hostGuard(deps.listen.host, limits.allowedHosts));
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });

@@ -1,8 +1,8 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/proc.js';
-import { loadOrCreateToken, tokenFileTooOpen } from './auth.js';
+import { loadOrCreateToken } from './auth.js';
 import { parseListen } from './listen.js';
 
 const dirs: { cleanup: () => void }[] = [];
@@ -19,7 +19,6 @@ describe('loadOrCreateToken', () => {
     expect(first.created).toBe(true);
     expect(first.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(tokenFileTooOpen(path)).toBe(false);
     expect(loadOrCreateToken(path)).toEqual({ token: first.token, created: false });
     expect(loadOrCreateToken(join(d.path, 'other')).token).not.toBe(first.token);
   });
@@ -28,9 +27,19 @@ describe('loadOrCreateToken', () => {
     const d = tempDir();
     dirs.push(d);
     const path = join(d.path, 'api-token');
-    writeFileSync(path, 'short\n', { mode: 0o644 });
-    expect(tokenFileTooOpen(path)).toBe(true);
+    writeFileSync(path, 'short\n', { mode: 0o600 });
     expect(() => loadOrCreateToken(path)).toThrow(/at least 16 characters/);
+  });
+
+  it('refuses a token file that group or others can read, as the secret file is refused', () => {
+    const d = tempDir();
+    dirs.push(d);
+    const path = join(d.path, 'api-token');
+    writeFileSync(path, 'a-long-enough-token-value\n');
+    chmodSync(path, 0o644);
+    expect(() => loadOrCreateToken(path)).toThrow(
+      /accessible by group or others \(mode 0644\); run: chmod 600/,
+    );
   });
 });
 

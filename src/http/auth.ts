@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResourceError, UsageError } from '../errors.js';
+import { readSecretText } from '../util/secret-file.js';
 import { HttpError } from './http-error.js';
 
 /**
@@ -11,16 +12,9 @@ import { HttpError } from './http-error.js';
  * db" token. Returns the token and whether it was just created.
  */
 export function loadOrCreateToken(path: string): { token: string; created: boolean } {
-  let text: string | undefined;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new ResourceError(`cannot read API token file ${path}: ${(err as Error).message}`, {
-        cause: err,
-      });
-  }
-  if (text !== undefined) {
+  if (existsSync(path)) {
+    // The one secret-file reader: private (0600, ours or root's) and not empty.
+    const text = readSecretText(path, { key: 'API token file', access: 'private' });
     const token = text.split(/\r?\n/)[0]?.trim() ?? '';
     if (token.length < 16)
       throw new UsageError(
@@ -38,15 +32,6 @@ export function loadOrCreateToken(path: string): { token: string; created: boole
     throw new ResourceError(`cannot write API token file ${path}: ${(err as Error).message}`, { cause: err });
   }
   return { token, created: true };
-}
-
-/** True when the token file is readable by group or others (worth a warning at start-up). */
-export function tokenFileTooOpen(path: string): boolean {
-  try {
-    return (statSync(path).mode & 0o077) !== 0;
-  } catch {
-    return false;
-  }
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

@@ -1,7 +1,7 @@
 /** The HTTP API, live stream, /metrics and dashboard. */
 export { baseUrl, buildHttpApp, STATIC_DIR } from './app.js';
 export { loadOrCreateToken } from './auth.js';
-export { type HttpConfig, httpConfigShape } from './config.js';
+export { type HttpConfig, type HttpLimits, httpConfigShape, httpLimits } from './config.js';
 export type { EventLog, EventQuery } from './event-log.js';
 export { parseListen } from './listen.js';
 export { startHttpServer } from './server.js';

@@ -71,9 +71,18 @@ export interface MetricsExtras {
 /** States a swept host can be in (its last probe answered or not). */
 const SWEPT_STATES = ['up', 'down'] as const;
 
+/** Registers one scrape-time metric (see {@link SnapshotMetric}). */
+type AddMetric = (
+  name: string,
+  help: string,
+  type: 'counter' | 'gauge' | 'histogram',
+  read: () => Sample[],
+) => void;
+
 /**
- * Builds the registry behind `GET /metrics`: monitor counters, notifier counters, outbox
- * depth, sweep results when available, and prom-client's default process metrics.
+ * Builds the registry behind `GET /metrics`, one named step per area: hosts, ingest,
+ * detection, health (store writes, event loop, dispatcher), HTTP, notify, sweeps, and
+ * prom-client's default process metrics.
  */
 export function buildMetricsRegistry(
   monitor: MonitorView,
@@ -81,12 +90,28 @@ export function buildMetricsRegistry(
   extras: MetricsExtras,
 ): Registry {
   const reg = new Registry();
-  const add = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', read: () => Sample[]) =>
+  const add: AddMetric = (name, help, type, read) =>
     reg.registerMetric(new SnapshotMetric(name, help, type, read) as unknown as Metric<string>);
+  addHostMetrics(add, monitor, extras.db);
+  addIngestMetrics(add, monitor);
+  addDetectionMetrics(add, monitor);
+  addHealthMetrics(add, monitor, notify);
+  add('thump_http_sse_clients', 'Connected live-stream (SSE) clients.', 'gauge', () => [
+    { value: extras.sseClients() },
+  ]);
+  if (notify) addNotifyMetrics(add, notify);
+  if (extras.lastSweep) addSweepMetrics(add, extras.lastSweep);
+  addProcessMetrics(reg);
+  return reg;
+}
 
-  // Per (state, source): agent hosts from the monitor, swept hosts from the db, merged as
-  // /api/hosts and /api/summary merge them (agent data wins on a shared id). Both host gauges
-  // read it: counted once per scrape (1 s), so the sweep query runs once, not twice.
+/**
+ * `thump_hosts` and `thump_hosts_by_source`. Per (state, source): agent hosts from the
+ * monitor, swept hosts from the db, merged as /api/hosts and /api/summary merge them (agent
+ * data wins on a shared id). Both gauges read one count per scrape (1 s), so the sweep
+ * query runs once, not twice.
+ */
+function addHostMetrics(add: AddMetric, monitor: MonitorView, db: Db | undefined): void {
   type HostCount = { state: string; source: 'agent' | 'sweep'; value: number };
   let counted: { at: number; rows: HostCount[] } | undefined;
   const hostCounts = (): HostCount[] => {
@@ -94,7 +119,6 @@ export function buildMetricsRegistry(
     if (counted !== undefined && t - counted.at < 1000) return counted.rows;
     const s = monitor.stats().hostsByState;
     const rows: HostCount[] = HOST_STATES.map((state) => ({ state, source: 'agent', value: s[state] ?? 0 }));
-    const db = extras.db;
     if (db !== undefined) {
       const swept = { up: 0, down: 0 };
       for (const h of sweptHosts(db, (id) => monitor.host(id) !== undefined)) {
@@ -121,6 +145,13 @@ export function buildMetricsRegistry(
     'gauge',
     () => hostCounts().map((c) => ({ labels: { state: c.state, source: c.source }, value: c.value })),
   );
+  add('thump_hosts_flapping', 'Hosts currently flagged as flapping.', 'gauge', () => [
+    { value: monitor.hosts().reduce((n, h) => n + (h.flapping ? 1 : 0), 0) },
+  ]);
+}
+
+/** Datagrams in: received, accepted, rejected by reason, dropped by the kernel. */
+function addIngestMetrics(add: AddMetric, monitor: MonitorView): void {
   add(
     'thump_udp_kernel_drops_total',
     'Heartbeat datagrams the kernel dropped because the UDP receive buffer was full (native receiver only).',
@@ -130,9 +161,6 @@ export function buildMetricsRegistry(
       return d === undefined ? [] : [{ value: d }];
     },
   );
-  add('thump_hosts_flapping', 'Hosts currently flagged as flapping.', 'gauge', () => [
-    { value: monitor.hosts().reduce((n, h) => n + (h.flapping ? 1 : 0), 0) },
-  ]);
   add('thump_packets_total', 'UDP datagrams received (valid or not).', 'counter', () => [
     { value: monitor.stats().packetsTotal },
   ]);
@@ -144,6 +172,10 @@ export function buildMetricsRegistry(
     const reasons = new Set<string>([...EXPORTED_REJECT_REASONS, ...Object.keys(r)]);
     return [...reasons].map((reason) => ({ labels: { reason }, value: r[reason] ?? 0 }));
   });
+}
+
+/** Events recorded by type, and how late down events fire after their deadline. */
+function addDetectionMetrics(add: AddMetric, monitor: MonitorView): void {
   add('thump_events_total', 'Events recorded, by type.', 'counter', () => {
     const e = monitor.stats().eventsByType as Record<string, number | undefined>;
     const types = new Set<string>([...EVENT_TYPES, ...Object.keys(e)]);
@@ -155,62 +187,105 @@ export function buildMetricsRegistry(
     'histogram',
     () => histogramSamples('thump_detection_lateness_seconds', monitor.detectionLateness()),
   );
-  add('thump_http_sse_clients', 'Connected live-stream (SSE) clients.', 'gauge', () => [
-    { value: extras.sseClients() },
+}
+
+/**
+ * What `/healthz` judges, as numbers: failed store writes, events waiting in memory, the
+ * event loop's delay (a gauge of the last 10 s window's p99 and max: a summary's lifetime
+ * quantiles would hide a stall now and keep showing one long gone), dispatcher failures.
+ */
+function addHealthMetrics(add: AddMetric, monitor: MonitorView, notify: NotifyView | undefined): void {
+  const health = () => monitor.health?.();
+  add(
+    'thump_store_write_errors_total',
+    'Failed store write transactions, by what was written (events: retried with everything pending; hosts: host rows, requeued).',
+    'counter',
+    () => {
+      const e = health()?.storeWriteErrors ?? { events: 0, hosts: 0 };
+      return [
+        { labels: { kind: 'events' }, value: e.events },
+        { labels: { kind: 'hosts' }, value: e.hosts },
+      ];
+    },
+  );
+  add(
+    'thump_events_pending',
+    'Events recorded in memory but not yet written to the store (they are retried, never dropped).',
+    'gauge',
+    () => [{ value: health()?.pendingEvents ?? 0 }],
+  );
+  add(
+    'thump_event_loop_lag_seconds',
+    'Event-loop delay over the last 10 s window (perf_hooks.monitorEventLoopDelay), by statistic (p99, max).',
+    'gauge',
+    () => {
+      const lag = health()?.eventLoop;
+      return lag === undefined
+        ? []
+        : [
+            { labels: { stat: 'p99' }, value: lag.p99Ms / 1000 },
+            { labels: { stat: 'max' }, value: lag.maxMs / 1000 },
+          ];
+    },
+  );
+  add(
+    'thump_notify_dispatch_errors_total',
+    'Notify dispatcher steps that failed, plus recorded events whose notifications could not be queued.',
+    'counter',
+    () => [{ value: notify?.dispatcher?.().errorsTotal ?? 0 }],
+  );
+}
+
+/** Deliveries and failures per notifier, and the outbox depth. */
+function addNotifyMetrics(add: AddMetric, notify: NotifyView): void {
+  add('thump_notifications_sent_total', 'Notifications delivered, by notifier.', 'counter', () =>
+    notify.notifiers().map((n) => ({ labels: { notifier: n.name }, value: n.sent })),
+  );
+  add(
+    'thump_notifications_failed_total',
+    'Failed notification attempts, by notifier and reason.',
+    'counter',
+    () =>
+      notify.notifiers().flatMap((n) =>
+        Object.entries(n.failuresByReason).map(([reason, value]) => ({
+          labels: { notifier: n.name, reason },
+          value,
+        })),
+      ),
+  );
+  add('thump_notifier_failed', '1 when a notifier stopped on a permanent error.', 'gauge', () =>
+    notify.notifiers().map((n) => ({ labels: { notifier: n.name }, value: n.state === 'failed' ? 1 : 0 })),
+  );
+  add('thump_outbox_depth', 'Notifications waiting in the outbox.', 'gauge', () => [
+    { value: notify.outboxDepth() },
   ]);
+}
 
-  if (notify) {
-    add('thump_notifications_sent_total', 'Notifications delivered, by notifier.', 'counter', () =>
-      notify.notifiers().map((n) => ({ labels: { notifier: n.name }, value: n.sent })),
-    );
-    add(
-      'thump_notifications_failed_total',
-      'Failed notification attempts, by notifier and reason.',
-      'counter',
-      () =>
-        notify.notifiers().flatMap((n) =>
-          Object.entries(n.failuresByReason).map(([reason, value]) => ({
-            labels: { notifier: n.name, reason },
-            value,
-          })),
-        ),
-    );
-    add('thump_notifier_failed', '1 when a notifier stopped on a permanent error.', 'gauge', () =>
-      notify.notifiers().map((n) => ({ labels: { notifier: n.name }, value: n.state === 'failed' ? 1 : 0 })),
-    );
-    add('thump_outbox_depth', 'Notifications waiting in the outbox.', 'gauge', () => [
-      { value: notify.outboxDepth() },
-    ]);
-  }
+/** The latest finished sweep run: hosts by result class, duration, end time. */
+function addSweepMetrics(add: AddMetric, read: NonNullable<MetricsExtras['lastSweep']>): void {
+  add(
+    'thump_sweep_last_run_hosts',
+    'Hosts in the latest finished sweep run, by result class (ok or the error class).',
+    'gauge',
+    () => Object.entries(read()?.byClass ?? {}).map(([cls, value]) => ({ labels: { class: cls }, value })),
+  );
+  add('thump_sweep_last_run_duration_seconds', 'Wall time of the latest finished sweep run.', 'gauge', () => {
+    const s = read();
+    return s ? [{ value: s.durationSeconds }] : [];
+  });
+  add(
+    'thump_sweep_last_run_timestamp_seconds',
+    'When the latest finished sweep run ended (Unix time).',
+    'gauge',
+    () => {
+      const s = read();
+      return s ? [{ value: s.finishedAt / 1000 }] : [];
+    },
+  );
+}
 
-  if (extras.lastSweep) {
-    const read = extras.lastSweep;
-    add(
-      'thump_sweep_last_run_hosts',
-      'Hosts in the latest finished sweep run, by result class (ok or the error class).',
-      'gauge',
-      () => Object.entries(read()?.byClass ?? {}).map(([cls, value]) => ({ labels: { class: cls }, value })),
-    );
-    add(
-      'thump_sweep_last_run_duration_seconds',
-      'Wall time of the latest finished sweep run.',
-      'gauge',
-      () => {
-        const s = read();
-        return s ? [{ value: s.durationSeconds }] : [];
-      },
-    );
-    add(
-      'thump_sweep_last_run_timestamp_seconds',
-      'When the latest finished sweep run ended (Unix time).',
-      'gauge',
-      () => {
-        const s = read();
-        return s ? [{ value: s.finishedAt / 1000 }] : [];
-      },
-    );
-  }
-
+/** prom-client's default process metrics, minus the gauges promtool rejects. */
+function addProcessMetrics(reg: Registry): void {
   collectDefaultMetrics({ register: reg });
   // prom-client names these gauges `*_total`, which `promtool check metrics` rejects
   // ("non-counter metrics should not have _total suffix"); their `nodejs_active_*` twins stay.
@@ -221,5 +296,4 @@ export function buildMetricsRegistry(
   ]) {
     reg.removeSingleMetric(name);
   }
-  return reg;
 }

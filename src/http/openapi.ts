@@ -52,7 +52,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/healthz': {
         get: {
           summary: 'Liveness and database check',
-          responses: { 200: json({ type: 'object' }), 503: json({ type: 'object' }, 'Database unavailable') },
+          responses: {
+            200: json({ type: 'object' }),
+            503: json({ type: 'object' }, 'Degraded: the reasons list says why'),
+          },
         },
       },
       '/metrics': {

@@ -3,6 +3,7 @@ import type { MonitorView } from '../monitor/types.js';
 import type { NotifyView } from '../notify/types.js';
 import type { Db } from '../store/db.js';
 import type { Clock } from '../util/clock.js';
+import type { HttpLimits } from './config.js';
 import type { EventLog } from './event-log.js';
 
 /** Everything the HTTP layer reads or drives. Only `monitor`, `db` and `listen` are required. */
@@ -21,6 +22,8 @@ export interface HttpDeps {
   info?: Record<string, unknown>;
   /** SSE tuning (defaults from the `http:` config section). */
   sse?: { heartbeatMs?: number; beatPeriodMs?: number; maxBufferBytes?: number };
+  /** Timeouts, size and connection caps, allowed Host names (defaults: the `http:` schema's). */
+  limits?: Partial<HttpLimits>;
 }
 
 /** A running HTTP server. */

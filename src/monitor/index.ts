@@ -12,6 +12,7 @@ export { DEFAULT_UDP_PORT, formatListen, parseMulticast, parseUdpListen, type Ud
 export { createLogger, describeEvent } from './log.js';
 export { Monitor, type MonitorOptions } from './monitor.js';
 export { type ReceiverKind, UdpReceiver } from './receiver.js';
-export { monitorKeyring, type RunningMonitor, runMonitor, untilSignal } from './run.js';
+export { type RunningMonitor, runMonitor, untilSignal } from './run.js';
+export { configuredHttpToken, monitorKeyring } from './secrets.js';
 export { SteadyClock } from './steady-clock.js';
 export * from './types.js';

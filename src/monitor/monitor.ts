@@ -5,12 +5,21 @@ import { recordEvents } from '../store/events.js';
 import { loadHosts, type StoredHost, upsertHosts } from '../store/hosts.js';
 import type { Clock } from '../util/clock.js';
 import { type CoreOptions, MonitorCore } from './core.js';
+import { EventLoopLagMonitor } from './event-loop-lag.js';
 import { createIngest, type RejectSummary } from './ingest.js';
 import { formatListen, type UdpListen } from './listen.js';
 import { describeEvent, eventLevel } from './log.js';
 import { type ReceiverKind, UdpReceiver } from './receiver.js';
 import { SteadyClock } from './steady-clock.js';
-import type { HistogramSnapshot, HostEvent, HostView, MonitorStats, MonitorView, NewEvent } from './types.js';
+import type {
+  HistogramSnapshot,
+  HostEvent,
+  HostView,
+  MonitorHealth,
+  MonitorStats,
+  MonitorView,
+  NewEvent,
+} from './types.js';
 
 /** Host rows per write transaction during a flush (~10-20 ms of work between yields). */
 const FLUSH_CHUNK = 1000;
@@ -53,6 +62,9 @@ export class Monitor implements MonitorView {
   private unsaved: NewEvent[] = [];
   private running = false;
   private flushing = false;
+  private readonly lag = new EventLoopLagMonitor();
+  private readonly writeErrors = { events: 0, hosts: 0 };
+  private lastEventWriteError: { at: number; message: string } | undefined;
 
   constructor(private readonly opts: MonitorOptions) {
     // Deadlines need a clock that does not jump when NTP corrects the system clock.
@@ -103,6 +115,7 @@ export class Monitor implements MonitorView {
       },
       `monitor listening on UDP ${udp.join(', ')} (${this.receiver.kind} receiver); ${stored.length} known hosts restored`,
     );
+    this.lag.start();
     this.scheduleTick();
     const every = this.opts.flushIntervalMs ?? 1000;
     this.flushTimer = setInterval(() => this.flush(), every);
@@ -114,6 +127,7 @@ export class Monitor implements MonitorView {
     this.running = false;
     clearTimeout(this.tickTimer);
     clearInterval(this.flushTimer);
+    this.lag.stop();
     await this.receiver.stop();
     this.persist();
     this.flush(true);
@@ -162,8 +176,11 @@ export class Monitor implements MonitorView {
         );
       });
       this.unsaved = [];
+      this.lastEventWriteError = undefined;
     } catch (err) {
       this.unsaved = events;
+      this.writeErrors.events++;
+      this.lastEventWriteError = { at: this.clock.now(), message: (err as Error).message };
       this.log.error(
         { err: (err as Error).message, pending: events.length },
         'cannot record events; will retry',
@@ -227,6 +244,7 @@ export class Monitor implements MonitorView {
       this.opts.db.transaction(() => upsertHosts(this.opts.db, rows))();
       return true;
     } catch (err) {
+      this.writeErrors.hosts++;
       this.log.error(
         { err: (err as Error).message, hosts: rows.length },
         'cannot save host state; will retry',
@@ -258,6 +276,16 @@ export class Monitor implements MonitorView {
     const s = this.core.stats();
     const drops = this.receiver.kernelDrops();
     return drops === undefined ? s : { ...s, udpKernelDrops: drops };
+  }
+
+  health(): MonitorHealth {
+    const eventLoop = this.lag.read();
+    return {
+      storeWriteErrors: { ...this.writeErrors },
+      pendingEvents: this.unsaved.length,
+      ...(this.lastEventWriteError ? { lastEventWriteError: { ...this.lastEventWriteError } } : {}),
+      ...(eventLoop ? { eventLoop } : {}),
+    };
   }
 
   detectionLateness(): HistogramSnapshot {

@@ -1,14 +1,19 @@
 import { dirname, join } from 'node:path';
 import type pino from 'pino';
 import type { ThumpConfig } from '../cli/config-schema.js';
-import { readSecretFile } from '../config/index.js';
-import { type HttpServer, loadOrCreateToken, parseListen, startHttpServer } from '../http/index.js';
+import {
+  type HttpServer,
+  httpLimits,
+  loadOrCreateToken,
+  parseListen,
+  startHttpServer,
+} from '../http/index.js';
 import { type NotifyPipeline, startNotifyPipeline } from '../notify/index.js';
-import { Keyring, loadKeyring } from '../protocol/index.js';
 import { type Db, openDb } from '../store/db.js';
 import { coreMigrations } from '../store/events.js';
 import { formatListen, parseMulticast, parseUdpListen, type UdpListen } from './listen.js';
 import { Monitor } from './monitor.js';
+import { configuredHttpToken, monitorKeyring } from './secrets.js';
 
 /** A monitor with its database, notify pipeline and HTTP server, as `thump monitor` runs it. */
 export interface RunningMonitor {
@@ -21,22 +26,8 @@ export interface RunningMonitor {
   stop(): Promise<void>;
 }
 
-/** The keyring from `monitor.secret_file` (or `THUMP_SECRET_FILE`) plus `THUMP_SECRET`. */
-export function monitorKeyring(cfg: ThumpConfig, env: NodeJS.ProcessEnv, log?: pino.Logger): Keyring {
-  const file = cfg.monitor.secret_file ?? (env.THUMP_SECRET_FILE || undefined);
-  const files = file !== undefined ? [file] : [];
-  if (files.length === 0 && !env.THUMP_SECRET && cfg.monitor.legacy) {
-    log?.warn('no secret given: only legacy Thump!/PyHB datagrams will be accepted');
-    return new Keyring();
-  }
-  return loadKeyring(files, env.THUMP_SECRET);
-}
-
 function httpToken(cfg: ThumpConfig, env: NodeJS.ProcessEnv, dbPath: string): string {
-  if (cfg.http.token !== undefined) return cfg.http.token;
-  if (cfg.http.token_file !== undefined) return readSecretFile(cfg.http.token_file, 'http.token_file');
-  if (env.THUMP_HTTP_TOKEN) return env.THUMP_HTTP_TOKEN;
-  return loadOrCreateToken(join(dirname(dbPath), 'api-token')).token;
+  return configuredHttpToken(cfg, env) ?? loadOrCreateToken(join(dirname(dbPath), 'api-token')).token;
 }
 
 /**
@@ -127,6 +118,7 @@ export async function runMonitor(
           beatPeriodMs: cfg.http.sse_beat_period,
           maxBufferBytes: cfg.http.sse_max_buffer_bytes,
         },
+        limits: httpLimits(cfg.http),
       });
       const h = http;
       cleanup.push(() => h.close());

@@ -122,6 +122,21 @@ export interface HistogramSnapshot {
 }
 
 /** What the running monitor offers to the HTTP API, the dashboard and the notify pipeline. */
+/**
+ * What the monitor knows about its own health: whether events reach the store, and how
+ * late its event loop runs. Read by `/healthz` and `/metrics`.
+ */
+export interface MonitorHealth {
+  /** Failed write transactions since start, by what was written. */
+  storeWriteErrors: { events: number; hosts: number };
+  /** Events recorded in memory but not yet in the store (they are retried, never dropped). */
+  pendingEvents: number;
+  /** The latest failed event write, cleared by the next successful one. */
+  lastEventWriteError?: { at: number; message: string };
+  /** Event-loop delay over the last window (absent before the monitor started). */
+  eventLoop?: { p99Ms: number; maxMs: number; windowMs: number };
+}
+
 export interface MonitorView {
   hosts(): HostView[];
   host(id: string): HostView | undefined;
@@ -135,4 +150,6 @@ export interface MonitorView {
    * dashboard's inter-arrival chart. Without it the HTTP layer samples `lastBeatAt` itself.
    */
   beatHistory?(id: string): number[];
+  /** Optional: store and event-loop health (see {@link MonitorHealth}). */
+  health?(): MonitorHealth;
 }

@@ -5,11 +5,12 @@ import type { Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { backoffDelay } from './backoff.js';
 import type { Dependencies } from './dependencies.js';
+import { DispatchFailures } from './dispatch-failures.js';
 import { toNotifyError } from './errors.js';
 import { type OutboxItem, type PlanContext, planGroup } from './grouping.js';
 import type { Router } from './routes.js';
 import type { SilenceMatcher } from './silences.js';
-import type { Notifier, NotifierStatus } from './types.js';
+import type { DispatcherHealth, Notifier, NotifierStatus } from './types.js';
 
 /** Delivery timing, all in ms (from the `grouping` and `delivery` config sections). */
 export interface DispatchTiming {
@@ -71,6 +72,7 @@ export class Dispatcher {
   private nextPruneAt = 0;
   private running = false;
   private readonly log: pino.Logger | undefined;
+  private readonly failures = new DispatchFailures();
 
   constructor(private readonly deps: DispatcherDeps) {
     for (const n of deps.notifiers) {
@@ -149,12 +151,29 @@ export class Dispatcher {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
   }
 
+  /**
+   * Every notifier's delivery status. While dispatcher steps keep failing nothing is
+   * delivered through any notifier, so one that looks `ok` by its own sends says
+   * `retrying` with the dispatcher's error instead.
+   */
   statusList(): NotifierStatus[] {
-    return [...this.statuses.values()].map((s) => ({
-      ...s,
-      failuresByReason: { ...s.failuresByReason },
-      suppressedByReason: { ...s.suppressedByReason },
-    }));
+    return [...this.statuses.values()].map((s) =>
+      this.failures.overlay({
+        ...s,
+        failuresByReason: { ...s.failuresByReason },
+        suppressedByReason: { ...s.suppressedByReason },
+      }),
+    );
+  }
+
+  /** The dispatcher's own failures (see {@link DispatcherHealth}). */
+  health(): DispatcherHealth {
+    return this.failures.health();
+  }
+
+  /** Counts a failure outside a step (recorded events whose outbox rows could not be written). */
+  noteError(err: unknown): void {
+    this.failures.note(err, this.deps.clock.now());
   }
 
   notifier(name: string): Notifier | undefined {
@@ -178,8 +197,13 @@ export class Dispatcher {
     let next: number | undefined;
     try {
       next = this.step();
+      this.failures.stepOk();
     } catch (err) {
-      this.log?.error({ err }, 'notify dispatcher step failed; retrying in 1s');
+      this.failures.note(err, this.deps.clock.now(), true);
+      this.log?.error(
+        { err, failuresInARow: this.failures.inARow },
+        'notify dispatcher step failed; retrying in 1s',
+      );
       next = this.deps.clock.now() + 1_000;
     }
     if (!this.running) return;

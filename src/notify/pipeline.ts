@@ -136,6 +136,7 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
       // disk) only the outbox rows roll back and the monitor still records its events.
       store.transaction(() => dispatcher.enqueue(events));
     } catch (err) {
+      dispatcher.noteError(err);
       log?.error(
         { err, events: events.length, firstId: events[0]?.id },
         'could not queue notifications for recorded events; they will not be sent',
@@ -163,6 +164,7 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
   return {
     notifiers: () => dispatcher.statusList(),
     outboxDepth: () => store.depth(),
+    dispatcher: () => dispatcher.health(),
     async test(name: string) {
       const n = dispatcher.notifier(name);
       if (!n) throw new UsageError(`no notifier named "${name}" (known: ${names.join(', ') || 'none'})`);

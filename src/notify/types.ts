@@ -50,12 +50,23 @@ export interface NotifierStatus {
 }
 
 /** What the notify pipeline offers to the HTTP API and /metrics. */
+/** The notify dispatcher's own failures (a step that throws delivers nothing to anyone). */
+export interface DispatcherHealth {
+  /** Dispatcher steps that threw, plus recorded events whose notifications could not be queued. */
+  errorsTotal: number;
+  /** Steps that failed in a row (0 after a good step). */
+  consecutiveFailures: number;
+  lastError?: { at: number; message: string };
+}
+
 export interface NotifyView {
   notifiers(): NotifierStatus[];
   /** Sends a `test` batch through one notifier now, bypassing grouping; throws its error. */
   test(name: string): Promise<void>;
   /** Notifications waiting in the outbox (all notifiers). */
   outboxDepth(): number;
+  /** Optional: the dispatcher's own failures (for `/healthz` and `/metrics`). */
+  dispatcher?(): DispatcherHealth;
 }
 
 /** A silence (maintenance window): matching hosts' events are recorded but not notified. */

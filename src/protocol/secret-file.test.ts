@@ -33,11 +33,11 @@ describe('secret files', () => {
   });
 
   it.each([
-    ['missing', () => join(dir, 'nope'), /secret file .*nope does not exist/],
+    ['missing', () => join(dir, 'nope'), /secret file .*nope: no such file; create one with: thump keygen/],
     ['empty', () => file('empty', '\n# only a comment\n'), /secret file .*empty is empty/],
     ['too short', () => file('short', 'abc\n'), /secret file .*short is too short \(3 bytes/],
     ['world readable', () => file('loose', `${generateSecret()}\n`, 0o644), /mode 0644.*chmod 600/],
-    ['a folder', () => dir, /not a regular file/],
+    ['a folder', () => dir, /is a folder, not a file/],
   ])('gives a usage error naming the file when it is %s', (_name, make, message) => {
     const p = make();
     let err: unknown;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ResourceError } from '../errors.js';
@@ -22,7 +22,10 @@ export interface Migrations {
 export function openDb(path: string, domains: readonly Migrations[]): Db {
   let db: Db;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      createPrivate(path);
+    }
     db = new Database(path);
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a crash of the process (SIGKILL) loses nothing committed;
@@ -38,6 +41,27 @@ export function openDb(path: string, domains: readonly Migrations[]): Db {
   }
   migrate(db, domains);
   return db;
+}
+
+/**
+ * Creates a new database file with mode 0600 whatever the umask (it holds host names,
+ * addresses and notifier state); SQLite gives its -wal and -shm files the database file's
+ * mode. An existing file keeps its mode.
+ */
+function createPrivate(path: string): void {
+  if (existsSync(path)) return;
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function migrate(db: Db, domains: readonly Migrations[]): void {

@@ -38,6 +38,7 @@ export function hookPayloads(hook: CaptureServer): Array<{
 export async function startMonitorRig(
   notify: Record<string, unknown> = {},
   intervalMs = 500,
+  opts: { dbPath?: string } = {},
 ): Promise<MonitorRig> {
   const tmp = tempDir('thump-pipeline-e2e-');
   const hook = await startCaptureServer();
@@ -46,7 +47,7 @@ export async function startMonitorRig(
   const secret = writeSecret(tmp.path);
   const configPath = join(tmp.path, 'thump.yaml');
   const cfg = {
-    monitor: { udp: [`127.0.0.1:${udp}`], db_path: './thump.db', secret_file: './secret' },
+    monitor: { udp: [`127.0.0.1:${udp}`], db_path: opts.dbPath ?? './thump.db', secret_file: './secret' },
     http: { listen: `127.0.0.1:${http}` },
     notifiers: [{ name: 'ops', type: 'webhook', url: `${hook.url}/hook` }],
     grouping: { group_wait: '1s' },

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { MonitorView } from '../../monitor/types.js';
 import type { NotifyView } from '../../notify/types.js';
 import type { Db } from '../../store/db.js';
+import type { HttpLimits } from '../config.js';
 import type { EventLog } from '../event-log.js';
 import type { LiveHub } from '../live-hub.js';
 
@@ -19,4 +20,5 @@ export interface AppContext {
   logger: Logger | undefined;
   startedAt: number;
   info: Record<string, unknown>;
+  limits: HttpLimits;
 }

@@ -22,6 +22,14 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
       throw new HttpError(400, 'bad Last-Event-ID: expected an event id from this stream');
     }
     const beatsSince = timeParam(req.query as Record<string, string>, 'beatsSince');
+    const max = ctx.limits.sseMaxClients;
+    if (ctx.hub.clientCount >= max) {
+      reply.header('retry-after', '10');
+      throw new HttpError(
+        429,
+        `too many live-stream clients (http.sse_max_clients = ${max}); close another dashboard tab or raise the limit`,
+      );
+    }
     const events = ctx.events;
     reply.hijack();
     const res = reply.raw;
@@ -33,6 +41,8 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
       'x-accel-buffering': 'no',
     });
     req.raw.socket.setNoDelay(true);
+    // The stream is busy by design (pings every sse_heartbeat): exempt it from the idle timeout.
+    req.raw.socket.setTimeout(0);
     ctx.hub.add(res, events, afterId, beatsSince);
   });
 }

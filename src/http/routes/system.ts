@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { judgeHealth } from '../health.js';
 import { iso } from '../json.js';
 import { openApiDocument } from '../openapi.js';
 import type { AppContext } from './context.js';
@@ -13,11 +14,22 @@ export function systemRoutes(app: FastifyInstance, ctx: AppContext, registry: Re
     } catch {
       dbOk = false;
     }
-    reply.code(dbOk ? 200 : 503);
+    const monitor = ctx.monitor.health?.();
+    const verdict = judgeHealth({
+      dbOk,
+      monitor,
+      dispatcher: ctx.notify?.dispatcher?.(),
+      maxEventLoopLagMs: ctx.limits.healthMaxEventLoopLagMs,
+      maxDispatchFailures: ctx.limits.healthMaxDispatchFailures,
+    });
+    reply.code(verdict.status === 'ok' ? 200 : 503);
+    reply.header('cache-control', 'no-store');
     return {
-      status: dbOk ? 'ok' : 'degraded',
+      status: verdict.status,
       db: dbOk ? 'ok' : 'error',
       hosts: ctx.monitor.stats().hostsByState,
+      reasons: verdict.reasons,
+      ...(monitor ? { pendingEvents: monitor.pendingEvents } : {}),
     };
   });
 

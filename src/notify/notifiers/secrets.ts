@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { readSecretText } from '../../util/secret-file.js';
 import type { NotifierContext } from './define.js';
 
 /**
@@ -18,16 +18,10 @@ export function resolveSecret(
   const file = config[`${key}_file`];
   if (typeof file === 'string') {
     const path = resolve(ctx.baseDir ?? process.cwd(), file);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? 'unreadable';
-      throw new ConfigError(`notifiers.${config.name}.${key}_file: cannot read ${path} (${code})`);
-    }
-    const value = text.replace(/\r?\n$/, '');
-    if (value === '') throw new ConfigError(`notifiers.${config.name}.${key}_file: ${path} is empty`);
-    return value;
+    // The shared reader checks it is a non-empty regular file; no mode check, since
+    // container runtimes mount secrets read-only for everyone (docs/configuration.md).
+    const text = readSecretText(path, { key: `notifiers.${config.name}.${key}_file`, access: 'any' });
+    return text.replace(/\r?\n$/, '');
   }
   const envName = config[`${key}_env`];
   if (typeof envName === 'string') {
