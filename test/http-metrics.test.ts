@@ -20,8 +20,11 @@ beforeAll(async () => {
   monitor = await startMonitor({ dir: dir.path, secretFile: secret });
   agent = startAgent(monitor.udpPort, 'metrics-host', secret, '500ms');
   await waitFor(
-    async () => metricValue(await monitor.metrics(), 'thump_beats_total') >= 2,
-    'two beats counted in /metrics',
+    async () => {
+      const text = await monitor.metrics();
+      return metricValue(text, 'thump_beats_total') >= 2 && metricValue(text, 'thump_hosts{state="up"}') === 1;
+    },
+    'two beats counted and the host up in /metrics',
     20_000,
   );
 });

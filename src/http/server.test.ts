@@ -46,7 +46,7 @@ describe('startHttpServer', () => {
     expect(await html.text()).toContain('<script type="module" src="/js/app.js">');
     expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(html.headers.get('x-frame-options')).toBe('DENY');
-    const js = await fetch(`${s.url}/js/app.js`);
+    const js = await fetch(`${s.url}/js/live.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect(await js.text()).toContain('EventSource');
     const uplot = await fetch(`${s.url}/vendor/uplot/uPlot.esm.js`);
