@@ -15,7 +15,7 @@ export interface StoredHost extends HostView {
   flapBits: number;
 }
 
-interface HostRow {
+export interface HostRow {
   id: string;
   state: string;
   source: string;
@@ -59,7 +59,7 @@ const UPSERT = `INSERT INTO hosts (id, state, source, address, first_seen_at, la
 
 const upserts = new WeakMap<Db, Statement<[HostRow]>>();
 
-function toRow(h: StoredHost): HostRow {
+export function toRow(h: StoredHost): HostRow {
   return {
     id: h.id,
     state: h.state,
@@ -129,7 +129,7 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
-function fromRow(r: HostRow): StoredHost {
+export function fromRow(r: HostRow): StoredHost {
   return {
     id: r.id,
     state: r.state as HostState,

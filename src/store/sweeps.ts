@@ -68,7 +68,7 @@ export const sweepMigrations: Migrations = {
   ],
 };
 
-interface ResultRow {
+export interface ResultRow {
   target: string;
   host: string;
   status: string;
@@ -97,7 +97,7 @@ export interface SweepHostState {
   result: SweepResult;
 }
 
-function toRow(r: SweepResult): ResultRow {
+export function toRow(r: SweepResult): ResultRow {
   const ok = r.status === 'ok';
   return {
     target: r.target,
@@ -116,7 +116,7 @@ function toRow(r: SweepResult): ResultRow {
   };
 }
 
-function fromRow(row: ResultRow): SweepResult {
+export function fromRow(row: ResultRow): SweepResult {
   if (row.status === 'ok') {
     const r: SweepResult = {
       status: 'ok',

@@ -1,0 +1,114 @@
+/**
+ * The PostgreSQL connection pool and the one transaction helper every write goes through
+ * (BEGIN, the fence check, the work, COMMIT; ROLLBACK on any error). Timestamps are BIGINT
+ * milliseconds, as in SQLite, so they are parsed as JS numbers (exact below 2^53).
+ */
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { ConfigError, ResourceError } from '../../errors.js';
+import type { DbTarget } from '../target.js';
+import { type Fence, FencedError } from '../types.js';
+
+export type PgTarget = Extract<DbTarget, { kind: 'postgres' }>;
+export type Queryable = pg.Pool | pg.PoolClient;
+
+const INT8_OID = 20;
+
+/** BIGINT (ids, counts, ms timestamps) as numbers; every other type as `pg` parses it. */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID && format !== 'binary'
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function sslConfig(t: PgTarget): pg.ClientConfig['ssl'] {
+  if (t.sslmode === 'disable' || t.sslmode === 'allow' || t.sslmode === 'prefer') return false;
+  if (t.sslmode === 'require') return { rejectUnauthorized: false };
+  let ca: string;
+  try {
+    ca = readFileSync(t.sslCaFile as string, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `monitor.db ssl_ca_file ${t.sslCaFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give the PEM file of the CA that signed the server certificate`,
+    );
+  }
+  // verify-ca checks the chain but not the host name, as libpq does.
+  return t.sslmode === 'verify-ca' ? { ca, checkServerIdentity: () => undefined } : { ca };
+}
+
+/** A pool on one PostgreSQL database, with a transaction helper that checks the lease fence. */
+export class PgDb {
+  readonly pool: pg.Pool;
+
+  constructor(
+    readonly target: PgTarget,
+    poolSize = 4,
+  ) {
+    this.pool = new pg.Pool({
+      host: target.host,
+      port: target.port,
+      ...(target.user !== undefined ? { user: target.user } : {}),
+      ...(target.database !== undefined ? { database: target.database } : {}),
+      ...(target.password !== undefined ? { password: target.password } : {}),
+      ssl: sslConfig(target),
+      max: poolSize,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'thump',
+      types,
+    });
+    // An idle connection that breaks (server restart) is dropped by the pool; the next query
+    // reports the outage. Without a listener the 'error' event would end the process.
+    this.pool.on('error', () => {});
+  }
+
+  /** A {@link ResourceError} naming the (redacted) target and what failed. */
+  fail(what: string, err: unknown): ResourceError {
+    if (err instanceof ResourceError || err instanceof ConfigError) return err;
+    const msg = (err as Error).message ?? String(err);
+    return new ResourceError(`PostgreSQL ${this.target.display}: ${what}: ${msg}`, { cause: err });
+  }
+
+  async query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+    on: Queryable = this.pool,
+  ): Promise<R[]> {
+    return (await on.query<R>(sql, params)).rows;
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection. With a fence, first locks the lease row
+   * `FOR SHARE` (a takeover waits for this transaction) and throws {@link FencedError} unless
+   * it carries `fence.epoch`.
+   */
+  async tx<T>(fence: Fence | undefined, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await c.query('BEGIN');
+      if (fence !== undefined) {
+        const row = (await c.query<{ epoch: number }>('SELECT epoch FROM ha_lease WHERE id = 1 FOR SHARE'))
+          .rows[0];
+        if (row?.epoch !== fence.epoch) throw new FencedError(fence.epoch, row?.epoch);
+      }
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      try {
+        await c.query('ROLLBACK');
+      } catch (e) {
+        broken = e as Error;
+      }
+      throw err;
+    } finally {
+      c.release(broken);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
