@@ -15,6 +15,7 @@ export interface StoredHost extends HostView {
   flapBits: number;
 }
 
+/** A `hosts` row as SQLite stores it (PostgreSQL casts its JSON and boolean columns to match). */
 export interface HostRow {
   id: string;
   state: string;
@@ -59,6 +60,7 @@ const UPSERT = `INSERT INTO hosts (id, state, source, address, first_seen_at, la
 
 const upserts = new WeakMap<Db, Statement<[HostRow]>>();
 
+/** A host as a row; shared by both backends so the column mapping lives once. */
 export function toRow(h: StoredHost): HostRow {
   return {
     id: h.id,
@@ -129,6 +131,7 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
+/** A row as a host (bad JSON columns read as empty). */
 export function fromRow(r: HostRow): StoredHost {
   return {
     id: r.id,

@@ -68,6 +68,7 @@ export const sweepMigrations: Migrations = {
   ],
 };
 
+/** A sweep result as stored (both backends): ok fields or error fields, the others null. */
 export interface ResultRow {
   target: string;
   host: string;
@@ -97,6 +98,7 @@ export interface SweepHostState {
   result: SweepResult;
 }
 
+/** A result as a row (shared by both backends). */
 export function toRow(r: SweepResult): ResultRow {
   const ok = r.status === 'ok';
   return {
@@ -116,6 +118,7 @@ export function toRow(r: SweepResult): ResultRow {
   };
 }
 
+/** A row as a result. */
 export function fromRow(row: ResultRow): SweepResult {
   if (row.status === 'ok') {
     const r: SweepResult = {

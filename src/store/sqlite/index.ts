@@ -181,6 +181,11 @@ export class SqliteStore implements Store {
       finish: async (runId, at) => {
         recorder(runId).finish(at);
         recorders.delete(runId);
+        // Counted from the results, as on PostgreSQL (a result written twice counts once).
+        db.prepare(
+          `UPDATE sweep_runs SET ok = (SELECT COUNT(*) FROM sweep_results WHERE run_id = @id AND status = 'ok'),
+             failed = (SELECT COUNT(*) FROM sweep_results WHERE run_id = @id AND status <> 'ok') WHERE id = @id`,
+        ).run({ id: runId });
       },
       list: async (limit = 100) => listSweeps(db, limit),
       get: async (id) => getSweep(db, id),
