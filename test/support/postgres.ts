@@ -105,6 +105,8 @@ export async function startPostgres(opts: { timeoutMs?: number } = {}): Promise<
     await as('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', String(timeoutS), '-o', o]);
   } catch (err) {
     const msg = `cannot start PostgreSQL from ${bin}: ${(err as Error).message.trim()}\n${tail()}`;
+    // A start that timed out may have left a server running: stop it before removing its folder.
+    await as('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w', '-t', '10']).catch(() => {});
     cleanup();
     throw new Error(msg);
   }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { ConfigError, ResourceError } from '../../errors.js';
+import { ConfigError, ResourceError, ThumpError } from '../../errors.js';
 import type { DbTarget } from '../target.js';
 import { type Fence, FencedError } from '../types.js';
 
@@ -64,9 +64,14 @@ export class PgDb {
   }
 
   /** A {@link ResourceError} naming the (redacted) target and what failed. */
-  fail(what: string, err: unknown): ResourceError {
-    if (err instanceof ResourceError || err instanceof ConfigError) return err;
-    const msg = (err as Error).message ?? String(err);
+  fail(what: string, err: unknown): Error {
+    if (err instanceof ThumpError) return err;
+    // Only the driver's and the network's errors (they carry a code); a hook's own error
+    // passes through unchanged.
+    if (!(err instanceof Error) || !('code' in err) || typeof err.code !== 'string') return err as Error;
+    // Node reports a refused dual-stack connect as an AggregateError with an empty message.
+    const inner = (err as Partial<AggregateError>).errors?.map((e: Error) => e.message).join('; ');
+    const msg = err.message || inner || err.code;
     return new ResourceError(`PostgreSQL ${this.target.display}: ${what}: ${msg}`, { cause: err });
   }
 
@@ -75,7 +80,11 @@ export class PgDb {
     params: unknown[] = [],
     on: Queryable = this.pool,
   ): Promise<R[]> {
-    return (await on.query<R>(sql, params)).rows;
+    try {
+      return (await on.query<R>(sql, params)).rows;
+    } catch (err) {
+      throw this.fail('query failed', err);
+    }
   }
 
   /**
@@ -84,7 +93,12 @@ export class PgDb {
    * it carries `fence.epoch`.
    */
   async tx<T>(fence: Fence | undefined, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
+    let c: pg.PoolClient;
+    try {
+      c = await this.pool.connect();
+    } catch (err) {
+      throw this.fail('cannot connect', err);
+    }
     let broken: Error | undefined;
     try {
       await c.query('BEGIN');
@@ -102,7 +116,7 @@ export class PgDb {
       } catch (e) {
         broken = e as Error;
       }
-      throw err;
+      throw this.fail('transaction failed', err);
     } finally {
       c.release(broken);
     }
