@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceError } from '../src/errors.js';
 import { openStore } from '../src/store/open.js';
+import type { PostgresStore } from '../src/store/postgres/index.js';
 import { FencedError, type Store } from '../src/store/types.js';
 import { type PgCluster, startPostgres } from './support/postgres.js';
-import { tempDir } from './support/proc.js';
+import { tempDir, waitFor } from './support/proc.js';
 import { storeConformance } from './support/store-conformance.js';
 import { ev, rowsFor, sampleHost, sendAll } from './support/store-fixtures.js';
 
@@ -80,6 +81,39 @@ storeConformance({
         epoch: b.epoch + 1,
       });
       expect((await s.events.list()).map((e) => e.hostId)).toEqual(['x']);
+    });
+
+    it('makes a takeover wait for a fenced write in flight, which then commits at the old epoch', async () => {
+      const s = (await fresh()) as PostgresStore;
+      const a = await s.lease.tryAcquireOrRenew('m1', 1000, 0);
+      let open: () => void = () => {};
+      const gate = new Promise<void>((r) => {
+        open = r;
+      });
+      const write = s.db.tx({ epoch: a.epoch }, async (c) => {
+        await c.query(`INSERT INTO ha_monitors (monitor_id, seen_at) VALUES ('in-flight', 1)`);
+        await gate;
+      });
+      await waitFor(
+        async () =>
+          (await s.db.query(`SELECT 1 FROM pg_locks WHERE relation = 'ha_lease'::regclass`)).length > 0,
+        'the fenced write to lock the lease row',
+      );
+      const takeover = s.lease.tryAcquireOrRenew('m2', 1000, 5000);
+      await waitFor(
+        async () =>
+          (
+            await s.db.query(
+              `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO ha_lease%'`,
+            )
+          ).length > 0,
+        'the takeover to wait on the lease row lock',
+      );
+      open();
+      await write;
+      expect(await takeover).toMatchObject({ held: true, holder: 'm2', epoch: a.epoch + 1 });
+      expect((await s.monitors.live(0)).map((m) => m.monitorId)).toEqual(['in-flight']);
+      await expect(s.db.tx({ epoch: a.epoch }, async () => {})).rejects.toBeInstanceOf(FencedError);
     });
 
     it('lets only one of several racing monitors take a free lease', async () => {

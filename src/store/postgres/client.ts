@@ -13,6 +13,7 @@ export type PgTarget = Extract<DbTarget, { kind: 'postgres' }>;
 export type Queryable = pg.Pool | pg.PoolClient;
 
 const INT8_OID = 20;
+const FENCED_BEGIN = 'BEGIN; SELECT epoch FROM ha_lease WHERE id = 1 FOR SHARE';
 
 /** BIGINT (ids, counts, ms timestamps) as numbers; every other type as `pg` parses it. */
 const types = {
@@ -101,10 +102,11 @@ export class PgDb {
     }
     let broken: Error | undefined;
     try {
-      await c.query('BEGIN');
-      if (fence !== undefined) {
-        const row = (await c.query<{ epoch: number }>('SELECT epoch FROM ha_lease WHERE id = 1 FOR SHARE'))
-          .rows[0];
+      if (fence === undefined) await c.query('BEGIN');
+      else {
+        // One round trip: a simple-protocol query with two statements returns two results.
+        const res = (await c.query(FENCED_BEGIN)) as unknown as Array<pg.QueryResult<{ epoch: number }>>;
+        const row = res[1]?.rows[0];
         if (row?.epoch !== fence.epoch) throw new FencedError(fence.epoch, row?.epoch);
       }
       const out = await fn(c);
