@@ -320,6 +320,18 @@ export function storeConformance(opts: StoreConformanceOptions): void {
           ['b', 'up', 210, 'r2', 60_000],
         ]);
         expect(latest[1]?.result).toEqual(okResult('b', 210));
+        await expect(s.sweeps.write('never-begun', okResult('c', 1))).rejects.toThrow();
+      });
+
+      it('accepts results of a run begun through another handle on the same target', async () => {
+        const target = await opts.freshTarget();
+        const a = track(await opts.open(target));
+        const b = track(await opts.open(target));
+        await a.sweeps.begin({ id: 'r', startedAt: 1, total: 2, mode: 'redis' });
+        await b.sweeps.write('r', okResult('x', 2));
+        await a.sweeps.write('r', errResult('y', 3));
+        await b.sweeps.finish('r', 4);
+        expect(await a.sweeps.get('r')).toMatchObject({ finishedAt: 4, ok: 1, failed: 1 });
       });
     });
 

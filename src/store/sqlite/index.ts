@@ -168,9 +168,15 @@ export class SqliteStore implements Store {
 
   private sweepStore(): SweepStore {
     const { db, recorders } = this;
+    // A run begun by another process (or store handle) gets a recorder on first write; its
+    // ok/failed counts are recounted from the results at finish().
     const recorder = (runId: string): SweepRecorder => {
-      const r = recorders.get(runId);
-      if (!r) throw new ResourceError(`sweep run ${runId} was not begun on this store; call begin() first`);
+      let r = recorders.get(runId);
+      if (r) return r;
+      const run = getSweep(db, runId);
+      if (!run) throw new ResourceError(`sweep run ${runId} does not exist; call begin() first`);
+      r = new SweepRecorder(db, run);
+      recorders.set(runId, r);
       return r;
     };
     return {
