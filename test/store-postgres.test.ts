@@ -168,6 +168,34 @@ describe('PostgreSQL targets', () => {
     expect((err as Error).message).not.toContain('not-the-password');
   });
 
+  it('rejects with a redacted ResourceError while the server is down, and works again after', async () => {
+    const s = await openStore(await cluster.createDatabase('outage'));
+    let down = false;
+    try {
+      await s.events.record([ev('down', 'a', 1)]);
+      await cluster.stopServer();
+      down = true;
+      const err = await s.events.record([ev('down', 'b', 2)]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ResourceError);
+      expect((err as Error).message).toMatch(
+        /^PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/outage_/,
+      );
+      expect((err as Error).message).not.toContain(cluster.password);
+      await expect(s.ping()).rejects.toBeInstanceOf(ResourceError);
+      await cluster.startServer();
+      down = false;
+      await waitFor(() => s.ping().then(() => true), 'the store to answer again');
+      await s.events.record([ev('down', 'b', 2)]);
+      expect((await s.events.list()).map((e) => e.hostId)).toEqual(['b', 'a']);
+    } finally {
+      if (down) await cluster.startServer(); // the later cases need it
+      await s.close();
+    }
+  });
+
   it('fails with the reason when no server listens', async () => {
     await expect(openStore('postgres://u:secret@127.0.0.1:1/x')).rejects.toThrow(
       /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x: cannot connect .*ECONNREFUSED/,

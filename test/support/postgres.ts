@@ -35,6 +35,10 @@ export interface PgCluster {
   createDatabase(prefix?: string): Promise<string>;
   /** A superuser client on `database` (caller ends it). */
   client(database?: string): Promise<pg.Client>;
+  /** Stops the server (fast shutdown) but keeps its data: a store outage. */
+  stopServer(): Promise<void>;
+  /** Starts it again on the same port after {@link stopServer}. */
+  startServer(): Promise<void>;
   /** Stops the server (immediate) and removes its folder. */
   stop(): Promise<void>;
 }
@@ -86,6 +90,7 @@ export async function startPostgres(opts: { timeoutMs?: number } = {}): Promise<
   };
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const port = await freeTcpPort();
+  let o = '';
   const timeoutS = Math.ceil((opts.timeoutMs ?? 30_000) / 1000);
   try {
     await as('initdb', [
@@ -101,7 +106,7 @@ export async function startPostgres(opts: { timeoutMs?: number } = {}): Promise<
       '--encoding=UTF8',
       '--locale=C.UTF-8',
     ]);
-    const o = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
+    o = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
     await as('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', String(timeoutS), '-o', o]);
   } catch (err) {
     const msg = `cannot start PostgreSQL from ${bin}: ${(err as Error).message.trim()}\n${tail()}`;
@@ -132,6 +137,16 @@ export async function startPostgres(opts: { timeoutMs?: number } = {}): Promise<
         await c.end();
       }
       return url(name);
+    },
+    stopServer: async () => {
+      await as('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w', '-t', String(timeoutS)]);
+    },
+    startServer: async () => {
+      try {
+        await as('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', String(timeoutS), '-o', o]);
+      } catch (err) {
+        throw new Error(`cannot restart PostgreSQL: ${(err as Error).message.trim()}\n${tail()}`);
+      }
     },
     stop: async () => {
       try {
