@@ -138,6 +138,20 @@ storeConformance({
   },
 });
 
+describe('PostgreSQL migrations', () => {
+  it('migrates once when several monitors open a fresh database at the same moment', async () => {
+    const url = await cluster.createDatabase('race');
+    const stores = await Promise.all([openStore(url), openStore(url), openStore(url)]);
+    try {
+      const versions = await Promise.all(stores.map((s) => s.schemaVersions()));
+      expect(versions[1]).toEqual(versions[0]);
+      expect(versions[0]).toMatchObject({ core: 1, 'notify-outbox': 1, silences: 1, sweeps: 1, ha: 1 });
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+});
+
 describe('PostgreSQL targets', () => {
   it('logs in with a password_file and with PGPASSWORD when the URL has none', async () => {
     const url = await cluster.createDatabase('pw');
@@ -145,13 +159,39 @@ describe('PostgreSQL targets', () => {
     const d = tempDir();
     const file = join(d.path, 'pw');
     writeFileSync(file, `${cluster.password}\n`);
-    const a = await openStore(bare, { passwordFile: file, env: {} });
+    const a = await openStore(bare, { passwordFile: file, env: { PGPASSFILE: join(d.path, 'none') } });
     await a.ping();
     await a.close();
-    const b = await openStore(bare, { env: { PGPASSWORD: cluster.password } });
+    const b = await openStore(bare, {
+      env: { PGPASSWORD: cluster.password, PGPASSFILE: join(d.path, 'none') },
+    });
     expect(b.target).toBe(bare);
     await b.close();
     d.cleanup();
+  });
+
+  it('leaves the password to a ~/.pgpass-style file (PGPASSFILE) when nothing else gives one', async () => {
+    const url = await cluster.createDatabase('pgpass');
+    const bare = url.replace(`:${encodeURIComponent(cluster.password)}@`, '@');
+    const d = tempDir();
+    const file = join(d.path, 'pgpass');
+    writeFileSync(
+      file,
+      `# host:port:db:user:password\n127.0.0.1:${cluster.port}:*:postgres:${cluster.password}\n`,
+      {
+        mode: 0o600,
+      },
+    );
+    try {
+      const s = await openStore(bare, { env: { PGPASSFILE: file } });
+      await s.ping();
+      await s.close();
+      await expect(openStore(bare, { env: { PGPASSFILE: join(d.path, 'absent') } })).rejects.toThrow(
+        /127\.0\.0\.1:\d+\/pgpass_\S+: cannot connect .*the server asks for a password and none was given/,
+      );
+    } finally {
+      d.cleanup();
+    }
   });
 
   it('fails with a ResourceError that names the target but never the password', async () => {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/proc.js';
+import { lookupPgPass, matchPgPass } from './pgpass.js';
 import { parseDbTarget, redactDbTarget } from './target.js';
 
 describe('redactDbTarget', () => {
@@ -35,7 +36,7 @@ describe('parseDbTarget', () => {
     });
   });
 
-  it('takes the password from the URL, then password_file, then PGPASSWORD, else leaves it to ~/.pgpass', () => {
+  it('takes the password from the URL, then password_file, then PGPASSWORD, then PGPASSFILE', () => {
     const d = tempDir();
     const file = join(d.path, 'pw');
     writeFileSync(file, 'from-file\nignored\n');
@@ -47,7 +48,18 @@ describe('parseDbTarget', () => {
       password: 'from-file',
     });
     expect(parseDbTarget('postgres://u@h/d', { env })).toMatchObject({ password: 'from-env' });
-    expect(parseDbTarget('postgres://u@h/d', { env: {} })).not.toHaveProperty('password');
+    const none = { PGPASSFILE: join(d.path, 'absent') };
+    expect(parseDbTarget('postgres://u@h/d', { env: none })).not.toHaveProperty('password');
+    const pgpass = join(d.path, 'pgpass');
+    writeFileSync(pgpass, 'other:5432:*:u:no\nh:5432:d:u:from-pgpass\n', { mode: 0o600 });
+    expect(parseDbTarget('postgres://u@h/d', { env: { PGPASSFILE: pgpass } })).toMatchObject({
+      password: 'from-pgpass',
+    });
+    expect(
+      parseDbTarget('postgres://u@h/d', { env: { PGPASSFILE: pgpass, PGPASSWORD: 'env' } }),
+    ).toMatchObject({
+      password: 'env',
+    });
     expect(() => parseDbTarget('postgres://u@h/d', { passwordFile: join(d.path, 'none') })).toThrow(
       /password_file .*ENOENT/,
     );
@@ -63,5 +75,29 @@ describe('parseDbTarget', () => {
         env: {},
       }),
     ).toMatchObject({ sslmode: 'verify-ca', sslCaFile: '/ca.pem' });
+  });
+});
+
+describe('password file (~/.pgpass format)', () => {
+  const q = { host: 'db.example', port: 5432, database: 'thump', user: 'thump' };
+  it.each([
+    ['db.example:5432:thump:thump:pw', 'pw'],
+    ['*:*:*:*:star', 'star'],
+    ['# comment\n\nother:5432:thump:thump:no\ndb.example:*:thump:thump:second', 'second'],
+    ['db.example:5432:thump:thump:a\\:b\\\\c', 'a:b\\c'],
+    ['db.example:5433:thump:thump:wrong-port', undefined],
+    ['db.example:5432:thump:thump', undefined],
+  ])('%j -> %s', (text, want) => {
+    expect(matchPgPass(text, q)).toBe(want);
+  });
+
+  it('ignores a file group or others may read, as libpq does', () => {
+    const d = tempDir();
+    const file = join(d.path, 'pgpass');
+    writeFileSync(file, '*:*:*:*:pw\n', { mode: 0o644 });
+    expect(lookupPgPass(q, { PGPASSFILE: file })).toBeUndefined();
+    writeFileSync(join(d.path, 'ok'), '*:*:*:*:pw\n', { mode: 0o600 });
+    expect(lookupPgPass(q, { PGPASSFILE: join(d.path, 'ok') })).toBe('pw');
+    d.cleanup();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import { lookupPgPass } from './pgpass.js';
 
 /** TLS modes as libpq names them; `prefer`/`allow` connect without TLS (see docs/store.md). */
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
@@ -32,7 +33,7 @@ export type DbTarget =
       port: number;
       user?: string;
       database?: string;
-      /** From the URL, the password file or PGPASSWORD; undefined lets `pg` read ~/.pgpass. */
+      /** From the URL, the password file, PGPASSWORD or ~/.pgpass; undefined: none found. */
       password?: string;
       sslmode: SslMode;
       sslCaFile?: string;
@@ -73,8 +74,8 @@ function readPasswordFile(path: string): string {
  * Parses a store target. A path is SQLite; `postgres://` and `postgresql://` URLs are
  * PostgreSQL (user, password, host, port, database, `sslmode`, `host=` for a socket folder);
  * any other scheme, or a PostgreSQL URL that cannot be parsed, is a {@link ConfigError}
- * (exit 2). Password order: URL, `passwordFile`, `PGPASSWORD`, then `pg` reads
- * `PGPASSFILE`/`~/.pgpass` itself.
+ * (exit 2). Password order: URL, `passwordFile`, `PGPASSWORD`, then `PGPASSFILE` or
+ * `~/.pgpass` (src/store/pgpass.ts).
  */
 export function parseDbTarget(target: string, opts: StoreOptions = {}): DbTarget {
   const scheme = SCHEME.exec(target)?.[1]?.toLowerCase();
@@ -117,9 +118,15 @@ export function parseDbTarget(target: string, opts: StoreOptions = {}): DbTarget
   password ??= q.get('password') ?? undefined;
   if (password === undefined && opts.passwordFile !== undefined)
     password = readPasswordFile(opts.passwordFile);
-  const envPass = (opts.env ?? process.env).PGPASSWORD;
+  const env = opts.env ?? process.env;
+  const envPass = env.PGPASSWORD;
   if (password === undefined && envPass !== undefined && envPass !== '') password = envPass;
   const user = url.username !== '' ? decode(url.username) : (q.get('user') ?? undefined);
+  if (password === undefined) {
+    // libpq's defaults for the fields a password file line is matched on.
+    const u = user ?? env.PGUSER ?? env.USER ?? 'postgres';
+    password = lookupPgPass({ host, port, database: database !== '' ? database : u, user: u }, env);
+  }
   return {
     kind: 'postgres',
     host,

@@ -51,7 +51,9 @@ export class PgDb {
       port: target.port,
       ...(target.user !== undefined ? { user: target.user } : {}),
       ...(target.database !== undefined ? { database: target.database } : {}),
-      ...(target.password !== undefined ? { password: target.password } : {}),
+      // A function, so `pg` never falls back to PGPASSWORD or its own (deprecated) ~/.pgpass
+      // lookup: src/store/target.ts has already looked everywhere, in the documented order.
+      password: async () => target.password ?? '',
       ssl: sslConfig(target),
       max: poolSize,
       connectionTimeoutMillis: 10_000,
@@ -65,14 +67,20 @@ export class PgDb {
   }
 
   /** A {@link ResourceError} naming the (redacted) target and what failed. */
-  fail(what: string, err: unknown): Error {
-    if (err instanceof ThumpError) return err;
-    // Only the driver's and the network's errors (they carry a code); a hook's own error
-    // passes through unchanged.
-    if (!(err instanceof Error) || !('code' in err) || typeof err.code !== 'string') return err as Error;
+  fail(what: string, err: unknown, anyError = false): Error {
+    if (err instanceof ThumpError || !(err instanceof Error)) return err as Error;
+    // Inside a transaction only the driver's and the network's errors (they carry a code)
+    // are wrapped; a hook's own error passes through unchanged.
+    if (!anyError && !('code' in err && typeof err.code === 'string')) return err;
+    if (/client password must be/.test(err.message)) {
+      return new ResourceError(
+        `PostgreSQL ${this.target.display}: ${what}: the server asks for a password and none was given (URL, password_file, PGPASSWORD, PGPASSFILE or ~/.pgpass)`,
+        { cause: err },
+      );
+    }
     // Node reports a refused dual-stack connect as an AggregateError with an empty message.
     const inner = (err as Partial<AggregateError>).errors?.map((e: Error) => e.message).join('; ');
-    const msg = err.message || inner || err.code;
+    const msg = err.message || inner || String((err as { code?: unknown }).code);
     return new ResourceError(`PostgreSQL ${this.target.display}: ${what}: ${msg}`, { cause: err });
   }
 
@@ -98,7 +106,7 @@ export class PgDb {
     try {
       c = await this.pool.connect();
     } catch (err) {
-      throw this.fail('cannot connect', err);
+      throw this.fail('cannot connect', err, true);
     }
     let broken: Error | undefined;
     try {

@@ -77,7 +77,7 @@ export async function openPostgresStore(
     try {
       c = await db.pool.connect();
     } catch (err) {
-      throw db.fail('cannot connect (check host, port, user, password and sslmode)', err);
+      throw db.fail('cannot connect (check host, port, user, password and sslmode)', err, true);
     }
     try {
       await migratePg(c, PG_DOMAINS, target.display);
