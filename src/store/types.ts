@@ -213,13 +213,17 @@ export interface SweepStore {
 }
 
 /** The lease row that makes one monitor active. */
-export interface LeaseState {
-  /** True when `holder` (the caller) holds the lease after the call. */
-  held: boolean;
+export interface LeaseRecord {
   holder: string;
   /** Rises on every takeover (a different holder, or the lease had expired). */
   epoch: number;
   expiresAt: number;
+}
+
+/** The lease after {@link LeaseStore.tryAcquireOrRenew}. */
+export interface LeaseState extends LeaseRecord {
+  /** True when the caller holds the lease after the call. */
+  held: boolean;
 }
 
 /**
@@ -233,7 +237,7 @@ export interface LeaseStore {
    */
   tryAcquireOrRenew(holder: string, ttlMs: number, now: number): Promise<LeaseState>;
   /** The lease as stored, undefined before anyone took it. */
-  current(): Promise<LeaseState | undefined>;
+  current(): Promise<LeaseRecord | undefined>;
   /** Gives the lease up (expires it now) when `holder` holds it at `epoch`. */
   release(holder: string, epoch: number): Promise<boolean>;
 }

@@ -9,7 +9,7 @@
  * Times are the callers' clocks (ms): monitors need synchronised clocks (NTP), and the
  * takeover margin must exceed their skew (docs/store.md).
  */
-import type { LeaseState, LeaseStore, MonitorLiveness, MonitorRowsStore, Suspect } from '../types.js';
+import type { LeaseRecord, LeaseStore, MonitorLiveness, MonitorRowsStore, Suspect } from '../types.js';
 import type { PgDb } from './client.js';
 
 interface LeaseRow {
@@ -28,22 +28,19 @@ const ACQUIRE = `INSERT INTO ha_lease AS l (id, holder, epoch, expires_at, acqui
   RETURNING holder, epoch, expires_at`;
 
 export function pgLeaseStore(db: PgDb): LeaseStore {
-  const current = async (): Promise<LeaseState | undefined> => {
+  const current = async (): Promise<LeaseRecord | undefined> => {
     const r = (await db.query<LeaseRow>('SELECT holder, epoch, expires_at FROM ha_lease WHERE id = 1'))[0];
-    return r ? { held: false, holder: r.holder, epoch: r.epoch, expiresAt: r.expires_at } : undefined;
+    return r ? { holder: r.holder, epoch: r.epoch, expiresAt: r.expires_at } : undefined;
   };
   return {
     tryAcquireOrRenew: async (holder, ttlMs, now) => {
       const r = (await db.query<LeaseRow>(ACQUIRE, [holder, Math.round(now + ttlMs), Math.round(now)]))[0];
       if (r) return { held: true, holder: r.holder, epoch: r.epoch, expiresAt: r.expires_at };
-      const cur = await current();
       // Only an unexpired lease of someone else stops the upsert, so the row exists.
-      return cur ?? { held: false, holder: '', epoch: 0, expiresAt: 0 };
-    },
-    current: async () => {
       const cur = await current();
-      return cur;
+      return { held: false, ...(cur ?? { holder: '', epoch: 0, expiresAt: 0 }) };
     },
+    current,
     release: async (holder, epoch) => {
       const r = await db.query(
         'UPDATE ha_lease SET expires_at = 0 WHERE id = 1 AND holder = $1 AND epoch = $2 RETURNING 1',

@@ -225,7 +225,8 @@ function trivialLease(): LeaseStore {
       last = { held: true, holder, epoch: SQLITE_EPOCH, expiresAt: now + ttlMs };
       return last;
     },
-    current: async () => last,
+    current: async () =>
+      last === undefined ? undefined : { holder: last.holder, epoch: last.epoch, expiresAt: last.expiresAt },
     release: async (holder, epoch) => {
       if (last === undefined || last.holder !== holder || epoch !== SQLITE_EPOCH) return false;
       last = { ...last, held: false, expiresAt: 0 };
