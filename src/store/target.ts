@@ -139,3 +139,15 @@ export function parseDbTarget(target: string, opts: StoreOptions = {}): DbTarget
     display: redactDbTarget(target),
   };
 }
+
+/**
+ * Guards callers that open SQLite files directly (`openDb`): a URL is refused with a
+ * {@link ConfigError} instead of becoming a file named after it. Unsupported schemes get
+ * {@link parseDbTarget}'s message; a PostgreSQL URL is refused until that caller uses
+ * `openStore()`.
+ */
+export function assertSqlitePath(target: string): void {
+  if (!SCHEME.test(target)) return;
+  parseDbTarget(target, { env: {} });
+  refuse(target, 'this command opens SQLite files only (PostgreSQL needs openStore)');
+}
