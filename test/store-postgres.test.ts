@@ -213,6 +213,8 @@ describe('PostgreSQL targets', () => {
     let down = false;
     try {
       await s.events.record([ev('down', 'a', 1)]);
+      const heard: number[] = [];
+      const stopWatch = await s.events.watch((id) => heard.push(id));
       await cluster.stopServer();
       down = true;
       const err = await s.events.record([ev('down', 'b', 2)]).then(
@@ -230,6 +232,13 @@ describe('PostgreSQL targets', () => {
       await waitFor(() => s.ping().then(() => true), 'the store to answer again');
       await s.events.record([ev('down', 'b', 2)]);
       expect((await s.events.list()).map((e) => e.hostId)).toEqual(['b', 'a']);
+      // The LISTEN connection comes back by itself (notices sent while it was away are lost).
+      await waitFor(async () => {
+        await s.events.record([ev('up', 'c', 3)]);
+        await new Promise((r) => setTimeout(r, 100));
+        return heard.length > 0;
+      }, 'the event watcher to reconnect after the outage');
+      await stopWatch();
     } finally {
       if (down) await cluster.startServer(); // the later cases need it
       await s.close();

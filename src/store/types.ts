@@ -115,6 +115,13 @@ export interface EventStore {
   list(query?: ListEventsQuery): Promise<HostEvent[]>;
   /** The newest event id, 0 when the log is empty. */
   lastId(): Promise<number>;
+  /**
+   * Calls `listener` with the newest id after any writer records events (PostgreSQL:
+   * LISTEN/NOTIFY, so standbys see the active monitor's events; SQLite: writers on the same
+   * file in this process). A notice may be missed while reconnecting: catch up with
+   * `list({ afterId })`. Resolves once listening, with a function that stops it.
+   */
+  watch(listener: (lastId: number) => void): Promise<() => Promise<void>>;
 }
 
 /** What {@link OutboxStore.claim}'s planner sees: the rows claimed and the open alerts. */

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FencedError, type Store } from '../../src/store/types.js';
+import { waitFor } from './proc.js';
 import { errResult, ev, okResult, rowsFor, sampleHost, sendAll } from './store-fixtures.js';
 
 /** How one backend plugs into the shared cases. */
@@ -94,6 +95,35 @@ export function storeConformance(opts: StoreConformanceOptions): void {
         expect((await s.events.list({ beforeId: id(3), limit: 2 })).map((e) => e.id)).toEqual([2, 1].map(id));
         expect((await s.events.list({ afterId: id(7) })).map((e) => e.id)).toEqual([9, 8].map(id));
         expect((await s.events.list())[0]).toEqual(rec[9]);
+      });
+
+      it('tells watchers on another handle the newest id after a commit, not after a rollback', async () => {
+        const target = await opts.freshTarget();
+        const writer = track(await opts.open(target));
+        const reader = track(await opts.open(target));
+        const seen: number[] = [];
+        const stop = await reader.events.watch((id) => seen.push(id));
+        const off = writer.events.onRecorded(() => {
+          throw new Error('rolled back');
+        });
+        await expect(writer.events.record([ev('down', 'a', 1)])).rejects.toThrow('rolled back');
+        off();
+        const rec = await writer.events.record([ev('down', 'a', 1), ev('down', 'b', 2)]);
+        await waitFor(() => seen.includes(rec[1]?.id ?? -1), 'the notice of the recorded events', 10_000);
+        expect(seen).toEqual([rec[1]?.id]);
+        await stop();
+        const later: number[] = [];
+        const stopLater = await reader.events.watch((id) => later.push(id));
+        const [up] = await writer.events.record([ev('up', 'a', 3)]);
+        // Every listener gets a commit's notice at once: when the live one has it, the stopped
+        // one would have had it too.
+        await waitFor(
+          () => later.includes(up?.id ?? -1),
+          'the second watcher to hear the next commit',
+          10_000,
+        );
+        expect(seen).toHaveLength(1);
+        await stopLater();
       });
 
       it('records a host transition once however often it is written (transition key)', async () => {

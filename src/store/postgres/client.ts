@@ -41,12 +41,14 @@ function sslConfig(t: PgTarget): pg.ClientConfig['ssl'] {
 /** A pool on one PostgreSQL database, with a transaction helper that checks the lease fence. */
 export class PgDb {
   readonly pool: pg.Pool;
+  /** The connection settings, for a dedicated (non-pool) client such as a LISTEN. */
+  readonly clientConfig: pg.ClientConfig;
 
   constructor(
     readonly target: PgTarget,
     poolSize = 4,
   ) {
-    this.pool = new pg.Pool({
+    this.clientConfig = {
       host: target.host,
       port: target.port,
       ...(target.user !== undefined ? { user: target.user } : {}),
@@ -55,12 +57,11 @@ export class PgDb {
       // lookup: src/store/target.ts has already looked everywhere, in the documented order.
       password: async () => target.password ?? '',
       ssl: sslConfig(target),
-      max: poolSize,
       connectionTimeoutMillis: 10_000,
-      idleTimeoutMillis: 30_000,
       application_name: 'thump',
       types,
-    });
+    };
+    this.pool = new pg.Pool({ ...this.clientConfig, max: poolSize, idleTimeoutMillis: 30_000 });
     // An idle connection that breaks (server restart) is dropped by the pool; the next query
     // reports the outage. Without a listener the 'error' event would end the process.
     this.pool.on('error', () => {});

@@ -16,6 +16,7 @@ import type {
 } from '../types.js';
 import type { PgDb, Queryable } from './client.js';
 import { enqueueRows, setCursor } from './outbox.js';
+import { notifyEvents, watchEvents } from './watch.js';
 
 /** Rows per upsert statement (one JSON parameter of a few hundred KB). */
 const HOST_CHUNK = 1000;
@@ -128,10 +129,13 @@ export function pgEventStore(db: PgDb): EventStore {
       return db.tx(opts.fence, async (c) => {
         const recorded = await insertEvents(c, events);
         if (opts.hosts !== undefined && opts.hosts.length > 0) await upsertHosts(c, opts.hosts);
-        if (hooks.size > 0 && recorded.length > 0) {
+        const last = recorded[recorded.length - 1]?.id;
+        if (last === undefined) return recorded;
+        if (hooks.size > 0) {
           for (const h of hooks) await enqueueRows(c, h(recorded));
-          await setCursor(c, recorded[recorded.length - 1]?.id ?? 0);
+          await setCursor(c, last);
         }
+        await notifyEvents(c, last);
         return recorded;
       });
     },
@@ -160,6 +164,7 @@ export function pgEventStore(db: PgDb): EventStore {
       } ORDER BY id DESC LIMIT ${limit}`;
       return (await db.query<EventRow>(sql, args)).map(rowToEvent);
     },
+    watch: (listener) => watchEvents(db, listener),
     lastId: async () =>
       (await db.query<{ id: number | null }>('SELECT MAX(id) AS id FROM events'))[0]?.id ?? 0,
   };

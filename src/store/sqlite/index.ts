@@ -5,6 +5,7 @@
  * transaction at once and resolves. One monitor owns the file, so the lease is trivial.
  */
 
+import { resolve } from 'node:path';
 import { ResourceError } from '../../errors.js';
 import type { HostEvent } from '../../monitor/types.js';
 import type { Silence } from '../../notify/types.js';
@@ -71,6 +72,10 @@ function insertSilence(db: Db, s: Omit<Silence, 'id'>): Silence {
   return { ...s, id: Number(info.lastInsertRowid) };
 }
 
+/** Event watchers per resolved SQLite file, in this process (one monitor owns a file). */
+const watchers = new Map<string, Set<(lastId: number) => void>>();
+let memoryDbs = 0;
+
 /** A {@link Store} on one SQLite file. `db` is the raw handle for today's synchronous callers. */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -83,11 +88,14 @@ export class SqliteStore implements Store {
   readonly monitors: MonitorRowsStore;
   private readonly hooks = new Set<EventsRecordedHook>();
   private readonly recorders = new Map<string, SweepRecorder>();
+  /** The resolved file, the key of this process's watchers of it. */
+  private readonly file: string;
 
   constructor(
     readonly db: Db,
     readonly target: string,
   ) {
+    this.file = target === ':memory:' ? `:memory:${++memoryDbs}` : resolve(target);
     this.outbox = new SqliteOutbox(db);
     this.hosts = this.hostStore();
     this.events = this.eventStore();
@@ -107,6 +115,22 @@ export class SqliteStore implements Store {
     );
   }
 
+  /** {@link tx} for event writes: after commit, tells this file's watchers the newest id. */
+  private async txThenNotify(fence: Fence | undefined, fn: () => HostEvent[]): Promise<HostEvent[]> {
+    const recorded = await this.tx(fence, fn);
+    const last = recorded[recorded.length - 1]?.id;
+    if (last !== undefined) {
+      for (const w of watchers.get(this.file) ?? []) {
+        try {
+          w(last);
+        } catch {
+          // a watcher's own failure is its business; the write is committed
+        }
+      }
+    }
+    return recorded;
+  }
+
   private hostStore(): HostStore {
     return {
       save: (hosts, fence) => this.tx(fence, () => upsertHosts(this.db, hosts)),
@@ -124,7 +148,7 @@ export class SqliteStore implements Store {
         events: readonly NewStoreEvent[],
         opts: { hosts?: readonly StoredHost[]; fence?: Fence } = {},
       ) =>
-        this.tx(opts.fence, () =>
+        this.txThenNotify(opts.fence, () =>
           recordEvents(db, events, (tx, recorded: HostEvent[]) => {
             if (opts.hosts !== undefined && opts.hosts.length > 0) upsertHosts(tx, opts.hosts);
             if (hooks.size === 0 || recorded.length === 0) return;
@@ -132,6 +156,17 @@ export class SqliteStore implements Store {
             sql.setCursor(recorded[recorded.length - 1]?.id ?? 0);
           }),
         ),
+      watch: async (listener) => {
+        let set = watchers.get(this.file);
+        if (!set) {
+          set = new Set();
+          watchers.set(this.file, set);
+        }
+        set.add(listener);
+        return async () => {
+          set.delete(listener);
+        };
+      },
       onRecorded: (hook) => {
         hooks.add(hook);
         return () => {
