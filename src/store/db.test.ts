@@ -26,4 +26,11 @@ describe('migrate', () => {
     expect(() => migrate(db, [{ domain: 'demo', steps: [() => {}] }])).toThrow(/newer than this thump/);
     db.close();
   });
+
+  it('refuses a URL instead of creating a file named after it', () => {
+    expect(() => openDb('postgres://thump:pw@127.0.0.1:5432/thump', [])).toThrow(
+      /"postgres:\/\/thump:\*\*\*@127\.0\.0\.1:5432\/thump": this command opens SQLite files only/,
+    );
+    expect(() => openDb('mysql://h/db', [])).toThrow(/"mysql:\/\/" scheme is not supported/);
+  });
 });

@@ -2,6 +2,7 @@ import { closeSync, existsSync, fchmodSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ResourceError } from '../errors.js';
+import { assertSqlitePath } from './target.js';
 
 export type Db = Database.Database;
 
@@ -20,6 +21,7 @@ export interface Migrations {
  * schema up to date. Throws a {@link ResourceError} naming the path when it cannot.
  */
 export function openDb(path: string, domains: readonly Migrations[]): Db {
+  assertSqlitePath(path); // never a file named after a URL (ConfigError, exit 2)
   let db: Db;
   try {
     if (path !== ':memory:') {

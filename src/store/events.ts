@@ -50,6 +50,14 @@ export const coreMigrations: Migrations = {
         );
       `);
     },
+    // Idempotent transitions: a monitor taking over never records an event twice
+    // (NULL keys are distinct, so events without one are never deduplicated).
+    (db) => {
+      db.exec(`
+        ALTER TABLE events ADD COLUMN transition_key TEXT;
+        CREATE UNIQUE INDEX events_transition ON events (transition_key);
+      `);
+    },
   ],
 };
 
@@ -87,7 +95,10 @@ function stmts(db: Db): Statements {
   let s = statements.get(db);
   if (!s) {
     s = {
-      insert: db.prepare('INSERT INTO events (type, host_id, at, details) VALUES (?, ?, ?, ?)'),
+      insert: db.prepare(
+        `INSERT INTO events (type, host_id, at, details, transition_key) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (transition_key) DO NOTHING`,
+      ),
     };
     statements.set(db, s);
   }
@@ -98,11 +109,11 @@ function stmts(db: Db): Statements {
  * Appends events to the log in one transaction and returns them with their ids. The
  * registered {@link onEventsRecorded} hooks and `inTx` (e.g. the monitor writing the
  * affected hosts' rows) run in the same transaction, so either all of it is durable or
- * none of it is.
+ * none of it is. An event whose `transitionKey` was recorded before is left out.
  */
 export function recordEvents(
   db: Db,
-  events: readonly NewEvent[],
+  events: readonly (NewEvent & { transitionKey?: string })[],
   inTx?: (db: Db, recorded: HostEvent[]) => void,
 ): HostEvent[] {
   if (events.length === 0) return [];
@@ -111,7 +122,14 @@ export function recordEvents(
   return db.transaction(() => {
     const out: HostEvent[] = [];
     for (const e of events) {
-      const r = insert.run(e.type, e.hostId, Math.round(e.at), JSON.stringify(e.details ?? {}));
+      const r = insert.run(
+        e.type,
+        e.hostId,
+        Math.round(e.at),
+        JSON.stringify(e.details ?? {}),
+        e.transitionKey ?? null,
+      );
+      if (r.changes === 0) continue; // same transition key: recorded before
       out.push({
         id: Number(r.lastInsertRowid),
         type: e.type,

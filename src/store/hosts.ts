@@ -15,7 +15,8 @@ export interface StoredHost extends HostView {
   flapBits: number;
 }
 
-interface HostRow {
+/** A `hosts` row as SQLite stores it (PostgreSQL casts its JSON and boolean columns to match). */
+export interface HostRow {
   id: string;
   state: string;
   source: string;
@@ -59,7 +60,8 @@ const UPSERT = `INSERT INTO hosts (id, state, source, address, first_seen_at, la
 
 const upserts = new WeakMap<Db, Statement<[HostRow]>>();
 
-function toRow(h: StoredHost): HostRow {
+/** A host as a row; shared by both backends so the column mapping lives once. */
+export function toRow(h: StoredHost): HostRow {
   return {
     id: h.id,
     state: h.state,
@@ -129,7 +131,8 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
-function fromRow(r: HostRow): StoredHost {
+/** A row as a host (bad JSON columns read as empty). */
+export function fromRow(r: HostRow): StoredHost {
   return {
     id: r.id,
     state: r.state as HostState,

@@ -68,7 +68,8 @@ export const sweepMigrations: Migrations = {
   ],
 };
 
-interface ResultRow {
+/** A sweep result as stored (both backends): ok fields or error fields, the others null. */
+export interface ResultRow {
   target: string;
   host: string;
   status: string;
@@ -97,7 +98,8 @@ export interface SweepHostState {
   result: SweepResult;
 }
 
-function toRow(r: SweepResult): ResultRow {
+/** A result as a row (shared by both backends). */
+export function toRow(r: SweepResult): ResultRow {
   const ok = r.status === 'ok';
   return {
     target: r.target,
@@ -116,7 +118,8 @@ function toRow(r: SweepResult): ResultRow {
   };
 }
 
-function fromRow(row: ResultRow): SweepResult {
+/** A row as a result. */
+export function fromRow(row: ResultRow): SweepResult {
   if (row.status === 'ok') {
     const r: SweepResult = {
       status: 'ok',

@@ -1,0 +1,13 @@
+import { type Fence, FencedError } from '../types.js';
+
+/**
+ * The lease epoch of a SQLite store: one monitor owns the file, so it always holds the
+ * lease at this epoch and a fenced write fails only when given another epoch (a caller bug
+ * the conformance suite checks both backends for).
+ */
+export const SQLITE_EPOCH = 1;
+
+/** Throws {@link FencedError} when `fence` names another epoch than {@link SQLITE_EPOCH}. */
+export function checkFence(fence: Fence | undefined): void {
+  if (fence !== undefined && fence.epoch !== SQLITE_EPOCH) throw new FencedError(fence.epoch, SQLITE_EPOCH);
+}
