@@ -72,6 +72,9 @@ const PATH_LIST_KEY = /(_files|_paths|_dirs)$/;
 /** Resolves `~/x` and relative paths against `baseDir`; leaves other values alone. */
 export function resolvePathValue(value: unknown, baseDir: string): unknown {
   if (typeof value !== 'string' || value === '' || value === '-') return value;
+  // A URL (`postgres://…` for monitor.db_path) is not a path: resolving it would turn a
+  // database address into a file named after it. The key's consumer validates the scheme.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
   if (value === '~' || value.startsWith('~/')) return resolve(homedir(), value.slice(2));
   return isAbsolute(value) ? value : resolve(baseDir, value);
 }

@@ -260,6 +260,13 @@ describe('relative paths in the file', () => {
     expect(load('', {}, { monitor: { secret_file: '/abs/hb.key' } }).monitor.secret_file).toBe('/abs/hb.key');
   });
 
+  it('leaves URLs in path keys alone (a postgres:// database is not a file)', () => {
+    const url = 'postgres://thump@127.0.0.1:5432/thump';
+    expect(load(`monitor: { secret_file: "${url}" }`).monitor.secret_file).toBe(url);
+    expect(load('', { THUMP_MONITOR__SECRET_FILE: url }).monitor.secret_file).toBe(url);
+    expect(load('', {}, { monitor: { secret_file: url } }).monitor.secret_file).toBe(url);
+  });
+
   it('leaves relative defaults alone (they mean the working directory)', () => {
     expect(load('').monitor.db).toBe('thump.db');
   });
