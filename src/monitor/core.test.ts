@@ -340,7 +340,12 @@ describe('MonitorCore down gate', () => {
   it('forgets a held host when it beats again: no down, and its next deadline starts afresh', () => {
     const h = new Harness();
     const asked: number[] = [];
-    h.core.setDownGate({ due: (_i, _id, deadline, now) => (asked.push(deadline), now + 500) });
+    h.core.setDownGate({
+      due: (_i, _id, deadline, now) => {
+        asked.push(deadline);
+        return now + 500;
+      },
+    });
     h.beat(beat('a', 1));
     h.advance(3200);
     expect(h.core.heldCount).toBe(1);
