@@ -18,6 +18,7 @@ import type {
 } from '../../src/monitor/ha/ports.js';
 import { takeoverEvents } from '../../src/monitor/ha/reconcile.js';
 import type { RoleTransition } from '../../src/monitor/ha/role.js';
+import type { NewEvent } from '../../src/monitor/types.js';
 import type { Beat } from '../../src/protocol/types.js';
 
 /** Hand-driven timers: {@link runDue} fires what is due at `now`, in time order. */
@@ -162,10 +163,11 @@ export class FakeHaStore implements LeasePort, MonitorRowsPort {
     by: string,
     epoch: number,
     now: number,
-  ): boolean {
-    if (this.down || this.hung || this.lease?.epoch !== epoch) {
+  ): 'ok' | 'fenced' | 'unreachable' {
+    if (this.down || this.hung) return 'unreachable';
+    if (this.lease?.epoch !== epoch) {
       this.fencedWrites++;
-      return false;
+      return 'fenced';
     }
     for (const e of events) {
       const was = this.hostState.get(e.hostId);
@@ -175,7 +177,7 @@ export class FakeHaStore implements LeasePort, MonitorRowsPort {
       else continue;
       this.events.push({ type: e.type, hostId: e.hostId, at: e.at, recordedAt: now, by, epoch });
     }
-    return true;
+    return 'ok';
   }
 }
 
@@ -222,6 +224,7 @@ export class SimMonitor {
   paused = false;
   dead = false;
   private reconcile = false;
+  private unsaved: NewEvent[] = [];
   /** Local `down` events (recorded or not), host -> count. */
   readonly localDowns = new Map<string, number>();
 
@@ -257,18 +260,22 @@ export class SimMonitor {
     for (const e of events)
       if (e.type === 'down') this.localDowns.set(e.hostId, (this.localDowns.get(e.hostId) ?? 0) + 1);
     const fence = this.coord.fence();
-    if (fence === undefined) return; // a standby records nothing
+    if (fence === undefined) {
+      this.unsaved = []; // a standby records nothing (its view is reconciled on takeover)
+      return;
+    }
     const store = this.cluster.store;
     if (this.reconcile) {
       const recorded = (id: string) => store.hostState.get(id);
-      if (!store.record(takeoverEvents(this.core.hosts(), recorded, now), this.id, fence.epoch, now)) {
-        this.coord.noteFenced(fence.epoch);
-        return;
-      }
+      this.unsaved = [...takeoverEvents(this.core.hosts(), recorded, now), ...this.unsaved];
       this.reconcile = false;
     }
-    if (events.length > 0 && !store.record(events, this.id, fence.epoch, now))
-      this.coord.noteFenced(fence.epoch);
+    const batch = [...this.unsaved, ...events];
+    if (batch.length === 0) return;
+    const r = store.record(batch, this.id, fence.epoch, now);
+    // Unreachable: kept, in order, for the next try (the store outage buffer).
+    this.unsaved = r === 'unreachable' ? batch : [];
+    if (r === 'fenced') this.coord.noteFenced(fence.epoch);
   }
 
   beat(b: Beat, now: number): void {

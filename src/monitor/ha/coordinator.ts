@@ -216,7 +216,12 @@ export class HaCoordinator {
       this.syncAgain = false;
       if (again) this.requestSync();
       else {
-        const wait = Math.max(0, started + this.opts.publishIntervalMs - this.mono());
+        // A host held moments ago: the others' suspect rows for it are probably being written
+        // now, so look again in a quarter interval (bounds the added delay by ~1 interval).
+        const every = this.gate.heldRecently(this.opts.clock.now())
+          ? this.opts.publishIntervalMs / 4
+          : this.opts.publishIntervalMs;
+        const wait = Math.max(0, started + every - this.mono());
         this.syncTimer = this.timers.setTimeout(() => this.syncTick(), wait);
       }
     });

@@ -30,8 +30,8 @@ export class ClusterDownGate implements DownGate {
   private live: readonly LivenessRow[] = [];
   /** host id -> monitors (other than this one) listing it. */
   private readonly byHost = new Map<string, Set<string>>();
-  /** Hosts held `up` here (host id -> core index). */
-  private readonly held = new Map<string, number>();
+  /** Hosts held `up` here (host id -> core index and when it was first held). */
+  private readonly held = new Map<string, { i: number; since: number }>();
 
   constructor(private readonly opts: DownGateOptions) {}
 
@@ -72,7 +72,8 @@ export class ClusterDownGate implements DownGate {
       this.held.delete(hostId);
       return undefined;
     }
-    this.held.set(hostId, i);
+    const h = this.held.get(hostId);
+    if (h === undefined || h.i !== i) this.held.set(hostId, { i, since: now });
     return now + this.opts.holdMs;
   }
 
@@ -82,11 +83,21 @@ export class ClusterDownGate implements DownGate {
    */
   releasable(now: number, isHeld: (i: number) => boolean): number[] {
     const out: number[] = [];
-    for (const [id, i] of this.held) {
-      if (!isHeld(i)) this.held.delete(id);
-      else if (this.allSuspect(id, now)) out.push(i);
+    for (const [id, h] of this.held) {
+      if (!isHeld(h.i)) this.held.delete(id);
+      else if (this.allSuspect(id, now)) out.push(h.i);
     }
     return out;
+  }
+
+  /**
+   * True when a host was first held less than one hold ago: the other monitors' rows for it
+   * are likely on their way (their deadlines passed about when this one's did), so it is
+   * worth reading again soon rather than one full publish interval later.
+   */
+  heldRecently(now: number): boolean {
+    for (const h of this.held.values()) if (now - h.since < this.opts.holdMs) return true;
+    return false;
   }
 
   /** Hosts this gate holds `up` right now. */

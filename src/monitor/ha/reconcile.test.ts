@@ -4,6 +4,9 @@ import { takeoverEvents } from './reconcile.js';
 
 const host = (id: string, state: HostState, stateSince = 5000) => ({
   id,
+  source: 'agent' as const,
+  address: '10.0.0.1:4000',
+  firstSeenAt: 1000,
   state,
   stateSince,
   lastBeatAt: 2000,
@@ -11,7 +14,7 @@ const host = (id: string, state: HostState, stateSince = 5000) => ({
 });
 
 describe('takeoverEvents', () => {
-  it('records what the new active found while standby: down over up, up over down, nothing else', () => {
+  it('records what the new active found while standby: down over up, up over down, new for unknown hosts', () => {
     const recorded = new Map<string, HostState>([
       ['died', 'up'],
       ['back', 'down'],
@@ -32,6 +35,8 @@ describe('takeoverEvents', () => {
     expect(events.map((e) => [e.type, e.hostId, e.at])).toEqual([
       ['down', 'died', 5000],
       ['up', 'back', 7000],
+      ['new', 'unknown', 1000],
+      ['down', 'unknown', 5000],
     ]);
     expect(events[0]?.details).toMatchObject({ noticedAt: 9000, takeover: true });
   });

@@ -1,8 +1,11 @@
-import type { HostState, NewEvent } from '../types.js';
+import type { HostSource, HostState, NewEvent } from '../types.js';
 
-/** What a takeover compares per host: the new active's live view. */
+/** What a takeover compares per host: the new active's live view (a `HostView` fits). */
 export interface TakeoverHost {
   id: string;
+  source: HostSource;
+  address: string;
+  firstSeenAt: number;
   state: HostState;
   stateSince: number;
   lastBeatAt: number;
@@ -15,7 +18,8 @@ export interface TakeoverHost {
  * `up` gets its `down` (at the time it went down here), one up here whose last recorded state
  * is `down` gets its `up`. A standby's own events were never recorded, and the old leader may
  * have died before recording its own, so without this a host that died during the gap would
- * never get its `down`. Hosts the store has never recorded are left to the normal path.
+ * never get its `down`. A host the store never recorded (first heard while no monitor was
+ * active) gets its `new` first, then its `down` if it is down here.
  * Record these with the store's per-transition idempotency, so a transition the old leader
  * did record is not recorded twice. O(fleet) once per takeover.
  */
@@ -26,8 +30,17 @@ export function takeoverEvents(
 ): NewEvent[] {
   const out: NewEvent[] = [];
   for (const h of hosts) {
-    const was = recorded(h.id);
-    if (was === undefined || was === h.state) continue;
+    let was = recorded(h.id);
+    if (was === undefined) {
+      out.push({
+        type: 'new',
+        hostId: h.id,
+        at: h.firstSeenAt,
+        details: { source: h.source, address: h.address, takeover: true },
+      });
+      was = 'up';
+    }
+    if (was === h.state) continue;
     if (h.state === 'down' && was === 'up') {
       out.push({
         type: 'down',
