@@ -87,6 +87,10 @@ describe('HaCoordinator', () => {
     const took = await until(c, () => m.coord.role === 'standby', 5000);
     expect(took).toBeLessThanOrEqual(TIMINGS.leaseTtlMs - TIMINGS.leaseMarginMs);
     expect(m.transitions.at(-1)).toMatchObject({ kind: 'stepped-down', reason: 'lease-expired' });
+    // Unanswered calls time out (one lease ttl), so the loop keeps trying instead of waiting forever.
+    const calls = c.store.calls;
+    await run(c, 8000, () => [0]);
+    expect(c.store.calls - calls).toBeGreaterThanOrEqual(4);
     // Refused instead of hanging: errors are logged once per outage, not once per call.
     c.store.down = true;
     c.store.unhang();

@@ -29,6 +29,8 @@ export interface HaCoordinatorOptions {
   chunkRows?: number;
   /** Facts published in the liveness row (version, address...). */
   info?: Record<string, unknown>;
+  /** A store call unanswered this long counts as failed (default: the lease ttl). */
+  callTimeoutMs?: number;
   /** A still-unreachable store is logged again after this long (default 5 min). */
   errorRepeatMs?: number;
   /** Every role change (after it is logged), for metrics and the wiring. */
@@ -152,7 +154,8 @@ export class HaCoordinator {
     this.timers.clearTimeout(this.leaseTimer);
     this.timers.clearTimeout(this.syncTimer);
     this.timers.clearTimeout(this.deadlineTimer);
-    await Promise.allSettled([this.renewing, this.syncing]);
+    // Calls in flight end (or time out) before the lease is given up; never wait forever.
+    await this.bounded(Promise.allSettled([this.renewing, this.syncing]));
     const epoch = this.roleT.fence(this.mono());
     this.apply(this.roleT.release(this.mono()));
     if (epoch !== undefined) {
@@ -228,22 +231,37 @@ export class HaCoordinator {
   }
 
   private async sync(): Promise<void> {
-    const { rows, core } = this.opts;
-    const id = this.monitorId;
     try {
-      const now = this.opts.clock.now();
-      await rows.heartbeat(id, now, { ...this.opts.info, role: this.role, epoch: this.epoch });
-      if (!this.tracker.ready) this.tracker.setPublished((await rows.suspects(id)).map((s) => s.hostId));
-      await this.publish(this.tracker.next(), now);
-      const [live, suspects] = await Promise.all([rows.live(now - this.opts.liveWindowMs), rows.suspects()]);
-      this.gate.update({ live, suspects });
-      const at = this.opts.clock.now();
-      const isHeld = (i: number) => this.tracker.isSuspect(i) && core.reg.state[i] === UP;
-      for (const i of this.gate.releasable(at, isHeld)) core.recheck(i, at);
+      await this.bounded(this.syncOnce());
       this.storeOk();
     } catch (err) {
       this.storeFailed('publishing suspects', err);
     }
+  }
+
+  /** Liveness, then this monitor's suspect changes, then everyone's view into the gate. */
+  private async syncOnce(): Promise<void> {
+    const { rows, core } = this.opts;
+    const id = this.monitorId;
+    const now = this.opts.clock.now();
+    await rows.heartbeat(id, now, { ...this.opts.info, role: this.role, epoch: this.epoch });
+    if (!this.tracker.ready) this.tracker.setPublished((await rows.suspects(id)).map((s) => s.hostId));
+    await this.publish(this.tracker.next(), now);
+    const [live, suspects] = await Promise.all([rows.live(now - this.opts.liveWindowMs), rows.suspects()]);
+    this.gate.update({ live, suspects });
+    const at = this.opts.clock.now();
+    const isHeld = (i: number) => this.tracker.isSuspect(i) && core.reg.state[i] === UP;
+    for (const i of this.gate.releasable(at, isHeld)) core.recheck(i, at);
+  }
+
+  /** `p`, or a rejection once it took longer than the call timeout (a black-holed store). */
+  private bounded<T>(p: Promise<T>): Promise<T> {
+    const ms = this.opts.callTimeoutMs ?? this.opts.leaseTtlMs;
+    let timer: unknown;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.timers.setTimeout(() => reject(new Error(`no answer from the store within ${ms} ms`)), ms);
+    });
+    return Promise.race([p, timeout]).finally(() => this.timers.clearTimeout(timer));
   }
 
   /** Writes one batch in chunks; each chunk is acknowledged as it lands. */
