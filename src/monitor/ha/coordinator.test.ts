@@ -90,7 +90,7 @@ describe('HaCoordinator', () => {
     // Unanswered calls time out (one lease ttl), so the loop keeps trying instead of waiting forever.
     const calls = c.store.calls;
     await run(c, 8000, () => [0]);
-    expect(c.store.calls - calls).toBeGreaterThanOrEqual(4);
+    expect(c.store.calls - calls).toBeGreaterThanOrEqual(2);
     // Refused instead of hanging: errors are logged once per outage, not once per call.
     c.store.down = true;
     c.store.unhang();
