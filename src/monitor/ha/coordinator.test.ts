@@ -98,7 +98,9 @@ describe('HaCoordinator', () => {
     expect(m.coord.role).toBe('standby');
     expect(m.coord.storeUp).toBe(false);
     expect(m.log.count('error')).toBe(1);
-    expect(m.log.lines.find((l) => l.level === 'error')?.msg).toMatch(/store unreachable .*no answer from the store within 3000 ms/);
+    expect(m.log.lines.find((l) => l.level === 'error')?.msg).toMatch(
+      /store unreachable .*no answer from the store within 3000 ms/,
+    );
     c.store.down = false;
     await until(c, () => m.coord.role === 'active', 3000);
     expect(m.coord.storeUp).toBe(true);

@@ -194,7 +194,7 @@ export class HaCoordinator {
     }
   }
 
-  /** Publishes soon (a host's deadline just passed here), at most every quarter interval. */
+  /** Publishes soon (a host's deadline just passed here), at most every tenth of an interval. */
   private requestSync(): void {
     if (!this.running) return;
     if (this.syncing !== undefined) {
@@ -202,7 +202,7 @@ export class HaCoordinator {
       return;
     }
     this.timers.clearTimeout(this.syncTimer);
-    const gap = this.opts.publishIntervalMs / 4;
+    const gap = this.opts.publishIntervalMs / 10;
     const wait = Math.max(0, this.lastSyncAt + gap - this.mono());
     this.syncTimer = this.timers.setTimeout(() => this.syncTick(), wait);
   }
