@@ -249,6 +249,8 @@ export class HaCoordinator {
     await this.publish(this.tracker.next(), now);
     const [live, suspects] = await Promise.all([rows.live(now - this.opts.liveWindowMs), rows.suspects()]);
     this.gate.update({ live, suspects });
+    const others = suspects.filter((r) => r.monitorId !== id).map((r) => r.hostId);
+    if (this.tracker.setUnknown(others) > 0) this.syncAgain = true; // publish them soon
     const at = this.opts.clock.now();
     const isHeld = (i: number) => this.tracker.isSuspect(i) && core.reg.state[i] === UP;
     for (const i of this.gate.releasable(at, isHeld)) core.recheck(i, at);

@@ -72,4 +72,16 @@ describe('SuspectTracker', () => {
     expect(t.has('h0')).toBe(true);
     expect(reg.state[0]).toBe(UP);
   });
+
+  it('lists hosts other monitors list but this one never heard, until it hears them', () => {
+    const reg = registry(1);
+    const t = new SuspectTracker(reg);
+    t.setPublished([]);
+    expect(t.setUnknown(['h0', 'new-1', 'new-1'])).toBe(1); // h0 is known here: not taken
+    expect(t.next()).toEqual({ add: ['new-1'], remove: [] });
+    t.ack({ add: ['new-1'], remove: [] });
+    expect(t.setUnknown(['new-1'])).toBe(0);
+    reg.add('new-1', 'agent', 9000); // heard here at last
+    expect(t.next()).toEqual({ add: [], remove: ['new-1'] });
+  });
 });

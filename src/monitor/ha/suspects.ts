@@ -27,6 +27,12 @@ export interface SuspectBatch {
 export class SuspectTracker {
   /** Local suspects: host index -> its lastBeatAt when it became one. */
   private readonly local = new Map<number, number>();
+  /**
+   * Hosts other monitors list that this one has never heard (not in its registry): never
+   * heard is not heard, so they are suspects here too, or this monitor would veto their
+   * `down` forever. Replaced from every fresh view; dropped once the host is heard here.
+   */
+  private unknown = new Set<string>();
   /** What the store holds for this monitor, as far as acknowledged publishes tell. */
   private readonly published = new Set<string>();
   private known = false;
@@ -60,9 +66,9 @@ export class SuspectTracker {
     return this.known;
   }
 
-  /** Number of local suspects. */
+  /** Number of local suspects (hosts never heard here included). */
   get size(): number {
-    return this.local.size;
+    return this.local.size + this.unknown.size;
   }
 
   /** True when host `hostId` is a local suspect (after the last {@link next} or {@link refresh}). */
@@ -74,6 +80,22 @@ export class SuspectTracker {
   /** True when host index `i` is a local suspect (as of the last {@link refresh}). */
   isSuspect(i: number): boolean {
     return this.local.has(i) && this.reg.lastBeatAt[i] === this.local.get(i);
+  }
+
+  /**
+   * Takes the hosts other monitors list that this registry does not know as suspects;
+   * returns how many of them are new (worth publishing soon).
+   */
+  setUnknown(listedByOthers: Iterable<string>): number {
+    const next = new Set<string>();
+    let fresh = 0;
+    for (const id of listedByOthers) {
+      if (this.reg.find(id) >= 0 || next.has(id)) continue;
+      next.add(id);
+      if (!this.unknown.has(id)) fresh++;
+    }
+    this.unknown = next;
+    return fresh;
   }
 
   /** Drops suspects heard again since they became one. O(suspects). */
@@ -88,6 +110,10 @@ export class SuspectTracker {
     const add: string[] = [];
     const current = new Set<string>();
     for (const i of this.local.keys()) current.add(this.reg.ids[i] as string);
+    for (const id of this.unknown) {
+      if (this.reg.find(id) >= 0) this.unknown.delete(id);
+      else current.add(id);
+    }
     for (const id of this.published) {
       if (remove.length >= this.maxRows) break;
       if (!current.has(id)) remove.push(id);
