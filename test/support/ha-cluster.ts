@@ -38,6 +38,7 @@ export class ManualTimers implements HaTimers {
   runDue(): number {
     let n = 0;
     for (;;) {
+      if (n > 10_000) throw new Error('timers re-armed themselves 10,000 times at one instant (a busy loop)');
       let best: [number, { at: number; fn: () => void }] | undefined;
       for (const e of this.pending)
         if (e[1].at <= this.now() && (best === undefined || e[1].at < best[1].at)) best = e;
