@@ -82,6 +82,9 @@ export class FakeHaStore implements LeasePort, MonitorRowsPort {
   hung = false;
   private hangs: Array<() => void> = [];
   calls = 0;
+  /** Leave only lease calls unanswered (the rows still work). */
+  leaseHung = false;
+  leaseCalls = 0;
   fencedWrites = 0;
 
   private async gate(): Promise<void> {
@@ -99,6 +102,8 @@ export class FakeHaStore implements LeasePort, MonitorRowsPort {
   }
 
   async tryAcquireOrRenew(holder: string, ttlMs: number, now: number): Promise<LeaseResult> {
+    this.leaseCalls++;
+    if (this.leaseHung) await new Promise<void>((r) => this.hangs.push(r));
     await this.gate();
     const l = this.lease;
     if (l !== undefined && l.expiresAt > now && l.holder !== holder) return { held: false, ...l };

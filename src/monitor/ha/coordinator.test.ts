@@ -108,6 +108,23 @@ describe('HaCoordinator', () => {
     expect(m.coord.epoch).toBe(2); // the lease lapsed meanwhile: taken again at a new epoch
   });
 
+  it('a lease call that never returns times out: the active steps down and the loop retries', async () => {
+    const c = new Cluster(1);
+    const m = c.monitors[0];
+    if (m === undefined) throw new Error('no monitor');
+    c.start();
+    await run(c, 2000, () => [0]);
+    c.store.leaseHung = true;
+    await until(c, () => m.coord.role === 'standby', TIMINGS.leaseTtlMs - TIMINGS.leaseMarginMs);
+    const calls = c.store.leaseCalls;
+    await run(c, 7000, () => [0]);
+    expect(c.store.leaseCalls - calls).toBeGreaterThanOrEqual(2);
+    expect(m.log.count('error')).toBe(1);
+    c.store.leaseHung = false;
+    c.store.unhang();
+    await until(c, () => m.coord.role === 'active', 5000);
+  });
+
   it('two monitors: a host heard by only one of them is never down', async () => {
     const c = new Cluster(2);
     c.start();

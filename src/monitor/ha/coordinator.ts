@@ -61,7 +61,11 @@ export class HaCoordinator {
   private renewing: Promise<void> | undefined;
   private syncAgain = false;
   private lastSyncAt = Number.NEGATIVE_INFINITY;
-  private outage: { since: number; failures: number; loggedAt: number } | undefined;
+  /**
+   * Failing calls per kind (the lease and the rows can fail apart). An outage runs from the
+   * first kind failing to the last one recovering, and is logged once (plus a reminder).
+   */
+  private readonly outages = new Map<string, { since: number; failures: number; loggedAt: number }>();
   private takeoverCount = 0;
 
   constructor(private readonly opts: HaCoordinatorOptions) {
@@ -116,7 +120,7 @@ export class HaCoordinator {
 
   /** False while the store is failing (from the first failure to the next success). */
   get storeUp(): boolean {
-    return this.outage === undefined;
+    return this.outages.size === 0;
   }
 
   /** Hosts the down gate keeps `up` because another live monitor still hears them. */
@@ -181,13 +185,12 @@ export class HaCoordinator {
   private async renew(): Promise<void> {
     const sentAt = this.mono();
     try {
-      const r = await this.opts.lease.tryAcquireOrRenew(
-        this.monitorId,
-        this.opts.leaseTtlMs,
-        this.opts.clock.now(),
+      const now = this.opts.clock.now();
+      const r = await this.bounded(
+        this.opts.lease.tryAcquireOrRenew(this.monitorId, this.opts.leaseTtlMs, now),
       );
       this.apply(this.roleT.onResult(sentAt, r, this.mono()));
-      this.storeOk();
+      this.storeOk('lease renewal');
     } catch (err) {
       this.apply(this.roleT.onError(this.mono()));
       this.storeFailed('lease renewal', err);
@@ -233,20 +236,25 @@ export class HaCoordinator {
   private async sync(): Promise<void> {
     try {
       await this.bounded(this.syncOnce());
-      this.storeOk();
+      this.storeOk('publishing suspects');
     } catch (err) {
       this.storeFailed('publishing suspects', err);
     }
   }
 
-  /** Liveness, then this monitor's suspect changes, then everyone's view into the gate. */
+  /**
+   * This monitor's suspect changes, then its liveness row, then everyone's view into the
+   * gate. Liveness comes last so that it vouches for the suspects: a monitor whose suspect
+   * writes fail stops being live after the live window instead of vetoing (or letting go)
+   * with stale rows.
+   */
   private async syncOnce(): Promise<void> {
     const { rows, core } = this.opts;
     const id = this.monitorId;
     const now = this.opts.clock.now();
-    await rows.heartbeat(id, now, { ...this.opts.info, role: this.role, epoch: this.epoch });
     if (!this.tracker.ready) this.tracker.setPublished((await rows.suspects(id)).map((s) => s.hostId));
     await this.publish(this.tracker.next(), now);
+    await rows.heartbeat(id, now, { ...this.opts.info, role: this.role, epoch: this.epoch });
     const [live, suspects] = await Promise.all([rows.live(now - this.opts.liveWindowMs), rows.suspects()]);
     this.gate.update({ live, suspects });
     const others = suspects.filter((r) => r.monitorId !== id).map((r) => r.hostId);
@@ -313,10 +321,11 @@ export class HaCoordinator {
     );
   }
 
-  private storeOk(): void {
-    const o = this.outage;
+  private storeOk(what: string): void {
+    const o = this.outages.get(what);
     if (o === undefined) return;
-    this.outage = undefined;
+    this.outages.delete(what);
+    if (this.outages.size > 0) return; // the other kind still fails: the outage goes on
     this.opts.logger.info(
       { failures: o.failures, downForMs: Math.round(this.mono() - o.since) },
       `HA: store reachable again after ${fmtS(this.mono() - o.since)} (${o.failures} failed calls)`,
@@ -325,9 +334,11 @@ export class HaCoordinator {
 
   private storeFailed(what: string, err: unknown): void {
     const m = this.mono();
-    const o = this.outage;
+    const o = this.outages.get(what);
     if (o === undefined) {
-      this.outage = { since: m, failures: 1, loggedAt: m };
+      const ongoing = this.outages.size > 0;
+      this.outages.set(what, { since: m, failures: 1, loggedAt: m });
+      if (ongoing) return; // already reported as one outage
       const d = this.roleT.deadline;
       const role = Number.isFinite(d)
         ? `active: stepping down in ${fmtS(d - m)} unless a renewal succeeds`
