@@ -112,5 +112,6 @@ describe('high availability, over random interleavings', () => {
       }),
       { seed: 20_261_204, numRuns: 80, endOnFailure: true },
     );
-  });
+    // 80 simulated 36 s runs: ~6 s alone, more on a loaded 2-core machine.
+  }, 240_000);
 });
