@@ -42,3 +42,37 @@ describe('monitor.detector and monitor.phi', () => {
     expect(() => parseConfigText(configSchema, text, 't.yaml')).toThrow(key);
   });
 });
+
+describe('monitor.ha', () => {
+  it('defaults to a 3 s lease renewed every second, publishing every second', () => {
+    const m = parseConfigText(configSchema, '', 't.yaml').monitor;
+    expect(m.ha).toEqual({
+      lease_ttl: 3000,
+      lease_margin: 500,
+      renew_interval: 1000,
+      publish_interval: 1000,
+      live_window: 3000,
+      max_suspect_rows: 10_000,
+    });
+  });
+
+  it('reads durations and the monitor id', () => {
+    const text =
+      'monitor:\n  ha:\n    monitor_id: mon-b.example.org\n    lease_ttl: 5s\n    live_window: 4s\n';
+    expect(parseConfigText(configSchema, text, 't.yaml').monitor.ha).toMatchObject({
+      monitor_id: 'mon-b.example.org',
+      lease_ttl: 5000,
+      live_window: 4000,
+    });
+  });
+
+  it.each([
+    ['monitor:\n  ha:\n    renew_interval: 3s\n', 'renew_interval < lease_ttl - lease_margin'],
+    ['monitor:\n  ha:\n    live_window: 1s\n', 'live_window > publish_interval'],
+    ['monitor:\n  ha:\n    monitor_id: "a b"\n', 'monitor.ha.monitor_id'],
+    ['monitor:\n  ha:\n    lease: 3s\n', 'monitor.ha'],
+    ['monitor:\n  ha:\n    lease_ttl: soon\n', 'monitor.ha.lease_ttl'],
+  ])('rejects %j saying %s', (text, what) => {
+    expect(() => parseConfigText(configSchema, text, 't.yaml')).toThrow(what);
+  });
+});

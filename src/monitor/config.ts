@@ -102,6 +102,48 @@ export const monitorConfigShape = {
           silence_intervals: z.number().positive().default(2),
         })
         .prefault({}),
+      /**
+       * High availability: several monitors on one PostgreSQL store, one active at a time
+       * (docs/high-availability.md). Ignored with SQLite, where the monitor is always alone.
+       */
+      ha: z
+        .strictObject({
+          /**
+           * This monitor's name in the lease and its per-monitor rows; unique per monitor
+           * (default: the machine's host name; set it when two monitors share a machine).
+           */
+          monitor_id: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'expected 1-128 letters, digits or . _ : @ -')
+            .optional(),
+          /** How long a taken or renewed lease lasts: a standby takes over about this long after the active dies. */
+          lease_ttl: duration().default(3000),
+          /**
+           * The active stops acting this long before its lease ends (counted from the renew
+           * request): more than the monitors' clock skew plus a write's time to the store.
+           */
+          lease_margin: duration().default(500),
+          /** How often the lease is renewed (by the active) or tried (by a standby). */
+          renew_interval: duration().default(1000),
+          /**
+           * How often each monitor publishes its liveness and suspect changes and reads the
+           * others': the `down` of a host adds at most about this much detection delay.
+           */
+          publish_interval: duration().default(1000),
+          /** A monitor whose liveness row is older than this counts as dead (it cannot veto a `down`). */
+          live_window: duration().default(3000),
+          /** Most suspect rows one monitor writes per publish (a mass outage is published over several). */
+          max_suspect_rows: z.number().int().min(100).max(1_000_000).default(10_000),
+        })
+        .refine((h) => h.renew_interval < h.lease_ttl - h.lease_margin, {
+          message:
+            'expected renew_interval < lease_ttl - lease_margin (the lease must be renewed before the active stops acting)',
+        })
+        .refine((h) => h.live_window > h.publish_interval, {
+          message:
+            'expected live_window > publish_interval (a live monitor refreshes its row every publish_interval)',
+        })
+        .prefault({}),
     })
     .prefault({}),
 } satisfies z.ZodRawShape;

@@ -310,3 +310,74 @@ describe('MonitorCore restore', () => {
     expect(h.seen[0]?.hostId).toBe('b');
   });
 });
+
+describe('MonitorCore down gate', () => {
+  it('keeps a host up while the gate holds it, then marks it down at its first deadline', () => {
+    const h = new Harness({ partition: { enabled: false, minHosts: 4, silenceIntervals: 2 } });
+    const asked: Array<[string, number, number]> = [];
+    let allow = false;
+    h.core.setDownGate({
+      due: (_i, id, deadline, now) => {
+        asked.push([id, deadline, now]);
+        return allow ? undefined : now + 1000;
+      },
+    });
+    h.beat(beat('a', 1));
+    h.advance(3500); // deadline T0 + 3000 passed: held
+    expect(h.types('a')).toEqual(['new']);
+    expect(h.core.host('a')?.state).toBe('up');
+    expect(h.core.heldCount).toBe(1);
+    expect(asked[0]?.[1]).toBe(T0 + 3000);
+    allow = true;
+    h.advance(1000); // asked again one second after the hold
+    expect(h.types('a')).toEqual(['new', 'down']);
+    const down = h.seen.find((e) => e.type === 'down');
+    expect(down?.at).toBe(T0 + 3000); // the first deadline, not the time the gate let it go
+    expect(asked.every(([, d]) => d === T0 + 3000)).toBe(true);
+    expect(h.core.heldCount).toBe(0);
+  });
+
+  it('forgets a held host when it beats again: no down, and its next deadline starts afresh', () => {
+    const h = new Harness();
+    const asked: number[] = [];
+    h.core.setDownGate({
+      due: (_i, _id, deadline, now) => {
+        asked.push(deadline);
+        return now + 500;
+      },
+    });
+    h.beat(beat('a', 1));
+    h.advance(3200);
+    expect(h.core.heldCount).toBe(1);
+    h.beat(beat('a', 2));
+    expect(h.core.heldCount).toBe(0);
+    h.advance(3100);
+    expect(h.types('a')).toEqual(['new']);
+    expect(asked.at(-1)).toBe(T0 + 3200 + 3000); // the new deadline, not the old one
+  });
+
+  it('rechecks a held host sooner when asked, and refuses to recheck one it does not hold', () => {
+    const h = new Harness();
+    let allow = false;
+    h.core.setDownGate({ due: (_i, _id, _d, now) => (allow ? undefined : now + 60_000) });
+    h.beat(beat('a', 1));
+    h.beat(beat('b', 1));
+    h.advance(3100);
+    const a = h.core.reg.find('a');
+    allow = true;
+    expect(h.core.recheck(a, h.now)).toBe(true);
+    h.advance(100);
+    expect(h.types('a')).toEqual(['new', 'down']);
+    expect(h.types('b')).toEqual(['new']); // still held for a minute
+    expect(h.core.recheck(a, h.now)).toBe(false); // down now, not held
+  });
+
+  it('changes nothing without a gate or with the gate removed', () => {
+    const h = new Harness();
+    h.core.setDownGate({ due: (_i, _id, _d, now) => now + 1000 });
+    h.core.setDownGate(undefined);
+    h.beat(beat('a', 1));
+    h.advance(3100);
+    expect(h.types('a')).toEqual(['new', 'down']);
+  });
+});

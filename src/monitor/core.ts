@@ -52,6 +52,21 @@ export const DEFAULT_CORE_OPTIONS: CoreOptions = {
   initialCapacity: 1024,
 };
 
+/**
+ * Lets a layer above the core decide when a passed deadline becomes `down`. High availability
+ * (src/monitor/ha/down-gate.ts) uses it: with several monitors a host is down only when every
+ * live monitor has lost it, so until then the host stays `up` here, treated as heard.
+ */
+export interface DownGate {
+  /**
+   * Host `i` (`hostId`) is up and its deadline (`deadline`, the first one that passed) is
+   * behind `now`. Return undefined to go on as a single monitor does (`down`, or the partition
+   * guard), or a time to keep the host `up` and be asked again then (or sooner, see
+   * {@link MonitorCore.recheck}).
+   */
+  due(i: number, hostId: string, deadline: number, now: number): number | undefined;
+}
+
 /** How many host ids a `network` event names. */
 const NETWORK_SAMPLE = 20;
 
@@ -77,6 +92,9 @@ export class MonitorCore {
    * network (index -> deadline); empty except between such a deadline and the next beat.
    */
   private readonly overdue = new Map<number, number>();
+  /** Hosts the down gate keeps `up` past their deadline (index -> first deadline that passed). */
+  private readonly held = new Map<number, number>();
+  private gate: DownGate | undefined;
   private readonly onDue = (i: number, deadline: number) => this.deadlinePassed(i, deadline);
   private tickNow = 0;
   /** Phi mode on, and its z (the deadline is mean + z x std), computed once. */
@@ -102,6 +120,26 @@ export class MonitorCore {
   /** True while the partition guard holds per-host `down` events back. */
   get partitioned(): boolean {
     return this.partitionSince >= 0;
+  }
+
+  /** Installs (or, with undefined, removes) the {@link DownGate}; without one nothing changes. */
+  setDownGate(gate: DownGate | undefined): void {
+    this.gate = gate;
+  }
+
+  /** Hosts the down gate currently keeps `up` past their deadline. */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  /**
+   * Asks the down gate about held host `i` again at `at` (earlier than the time it gave):
+   * it learned something that may let the host go down. False when `i` is not held.
+   */
+  recheck(i: number, at: number): boolean {
+    if (!this.held.has(i) || this.reg.state[i] !== UP) return false;
+    this.wheel.set(i, at);
+    return true;
   }
 
   /** Counts a dropped datagram by reason. */
@@ -207,6 +245,7 @@ export class MonitorCore {
     this.lastAnyBeatAt = now;
     if (this.partitionSince >= 0) this.endPartition(now);
     if (this.overdue.size > 0) this.releaseOverdue(i, now);
+    if (this.held.size > 0) this.held.delete(i);
     r.setAddress(i, ip, port);
     const gap = now - (r.lastBeatAt[i] as number);
     r.lastBeatAt[i] = now;
@@ -289,8 +328,19 @@ export class MonitorCore {
     if (r.state[i] !== UP) return;
     const now = this.tickNow;
     const held = this.overdue.get(i);
-    const deadline = held ?? due;
+    let deadline = held ?? due;
     if (held !== undefined) this.overdue.delete(i);
+    else if (this.gate !== undefined) {
+      // Ask before the partition guard: the other monitors' view decides first.
+      deadline = this.held.get(i) ?? due;
+      const later = this.gate.due(i, r.ids[i] as string, deadline, now);
+      if (later !== undefined) {
+        this.held.set(i, deadline);
+        this.wheel.set(i, later);
+        return;
+      }
+      this.held.delete(i);
+    }
     const p = this.opts.partition;
     if (
       p.enabled &&
