@@ -204,7 +204,7 @@ async function info(target: string, f: InfoFlags): Promise<void> {
       ['backend', store.kind],
       ['target', store.target],
       ['schema', versions],
-      ['rows', String(totalRows(counts))],
+      ['rows', totalRows(counts).toLocaleString('en-US')],
     ]);
     process.stdout.write(`${head}\n\n${countsTable(counts)}\n`);
   } finally {
