@@ -19,6 +19,7 @@ const SUBCOMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   silence: () => import('./silence.js'),
   sweep: () => import('./sweep.js'),
   worker: () => import('./worker.js'),
+  db: () => import('./db.js'),
 };
 
 /**

@@ -26,7 +26,7 @@ export const silenceMigrations: Migrations = {
   ],
 };
 
-interface Row {
+export interface SilenceRow {
   id: number;
   host_glob: string;
   starts_at: number;
@@ -39,7 +39,8 @@ interface Row {
   origin: 'config' | 'api';
 }
 
-function fromRow(r: Row): Silence {
+/** A `silences` row as a silence. */
+export function fromRow(r: SilenceRow): Silence {
   const s: Silence = {
     id: r.id,
     hostGlob: r.host_glob,
@@ -82,9 +83,9 @@ function insert(db: Db, s: NewSilence): Silence {
 export function listSilences(db: Db, opts: { activeOrPendingAt?: number } = {}): Silence[] {
   const rows =
     opts.activeOrPendingAt === undefined
-      ? db.prepare<[], Row>('SELECT * FROM silences ORDER BY id DESC').all()
+      ? db.prepare<[], SilenceRow>('SELECT * FROM silences ORDER BY id DESC').all()
       : db
-          .prepare<[number], Row>(
+          .prepare<[number], SilenceRow>(
             'SELECT * FROM silences WHERE ends_at IS NULL OR ends_at > ? ORDER BY id DESC',
           )
           .all(opts.activeOrPendingAt);
@@ -93,7 +94,7 @@ export function listSilences(db: Db, opts: { activeOrPendingAt?: number } = {}):
 
 /** One silence by id. */
 export function getSilence(db: Db, id: number): Silence | undefined {
-  const r = db.prepare<[number], Row>('SELECT * FROM silences WHERE id = ?').get(id);
+  const r = db.prepare<[number], SilenceRow>('SELECT * FROM silences WHERE id = ?').get(id);
   return r ? fromRow(r) : undefined;
 }
 

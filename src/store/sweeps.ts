@@ -211,7 +211,7 @@ export class SweepRecorder {
   }
 }
 
-interface RunRow {
+export interface RunRow {
   id: string;
   started_at: number;
   finished_at: number | null;
@@ -223,7 +223,8 @@ interface RunRow {
   every_ms?: number | null;
 }
 
-function runFromRow(r: RunRow): SweepRun {
+/** A `sweep_runs` row as a run. */
+export function runFromRow(r: RunRow): SweepRun {
   const run: SweepRun = {
     id: r.id,
     startedAt: r.started_at,

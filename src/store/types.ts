@@ -17,10 +17,19 @@ import type { NotificationBatch, Silence } from '../notify/types.js';
 import type { SweepResult, SweepRun } from '../sweep/types.js';
 import type { StoredHost } from './hosts.js';
 import type { OpenAlert, QueuedBatch } from './outbox.js';
+import type {
+  EventRecord,
+  HostRecord,
+  OutboxRecord,
+  RowCopy,
+  SilenceRecord,
+  SweepRecord,
+} from './records.js';
 import type { SweepHostState } from './sweeps.js';
 
 export type { StoredHost } from './hosts.js';
 export type { OpenAlert, QueuedBatch } from './outbox.js';
+export * from './records.js';
 export type { SweepHostState } from './sweeps.js';
 
 /** The lease epoch a writer believes it holds; checked inside the write's transaction. */
@@ -88,7 +97,7 @@ export interface ListEventsQuery {
 }
 
 /** Known hosts: a snapshot of the monitor's registry, written in batches. */
-export interface HostStore {
+export interface HostStore extends RowCopy<HostRecord> {
   /** Inserts or updates hosts in one transaction; returns how many were written. */
   save(hosts: readonly StoredHost[], fence?: Fence): Promise<number>;
   /** Every known host, in id order (restoring the registry on start). */
@@ -98,7 +107,7 @@ export interface HostStore {
 }
 
 /** The event log: the truth dashboards, notifications and restarts read. */
-export interface EventStore {
+export interface EventStore extends RowCopy<EventRecord> {
   /**
    * Appends events, writes `hosts` (the rows of the hosts they are about) and the outbox
    * rows every {@link EventsRecordedHook} returns, and advances the outbox cursor, all in ONE
@@ -132,7 +141,7 @@ export interface ClaimContext {
 }
 
 /** The durable notification outbox, as the dispatcher drives it (claim, fix, send, ack). */
-export interface OutboxStore {
+export interface OutboxStore extends RowCopy<OutboxRecord> {
   /** The last event id handed to the outbox; undefined on a fresh store. */
   cursor(): Promise<number | undefined>;
   /** Raises the cursor (never lowers it). */
@@ -186,7 +195,7 @@ export interface OutboxStore {
 export type RemoveSilenceResult = { removed: true } | { removed: false; reason: 'not-found' | 'config' };
 
 /** Silences (maintenance windows), validated by the caller. */
-export interface SilenceStore {
+export interface SilenceStore extends RowCopy<SilenceRecord> {
   /** Newest first; `activeOrPendingAt` leaves out one-off silences ended before it. */
   list(opts?: { activeOrPendingAt?: number }): Promise<Silence[]>;
   get(id: number): Promise<Silence | undefined>;
@@ -203,7 +212,7 @@ export interface SilenceStore {
 export type SweepRunStart = Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode' | 'everyMs'>;
 
 /** Sweep runs, their per-host results, and each agentless host's latest state. */
-export interface SweepStore {
+export interface SweepStore extends RowCopy<SweepRecord> {
   /** Creates (or re-opens, updating `total`) a run. */
   begin(run: SweepRunStart): Promise<void>;
   /** Stores one host's result of a run and updates the host's latest state. */
@@ -298,6 +307,13 @@ export interface Store {
   readonly monitors: MonitorRowsStore;
   /** Schema version per migration domain (for `thump db`, diagnostics). */
   schemaVersions(): Promise<Record<string, number>>;
+  /**
+   * Deletes every row of the copied domains (hosts, events, outbox, silences, sweeps) in ONE
+   * transaction and restarts their ids (`thump db migrate --force`). The HA lease and the
+   * per-monitor rows stay: a lease epoch must never go back. Unfenced: never while a monitor
+   * uses the store.
+   */
+  truncate(): Promise<void>;
   /** Cheap round trip (`/healthz`): rejects when the store is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

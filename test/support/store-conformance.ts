@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FencedError, type Store } from '../../src/store/types.js';
 import { waitFor } from './proc.js';
+import { copyCases } from './store-conformance-copy.js';
 import { outboxCases } from './store-conformance-outbox.js';
 import { errResult, ev, okResult, rowsFor, sampleHost } from './store-fixtures.js';
 
@@ -172,6 +173,7 @@ export function storeConformance(opts: StoreConformanceOptions): void {
     });
 
     outboxCases(fresh);
+    copyCases(fresh);
 
     describe('silences', () => {
       const base = { startsAt: 0, comment: 'c', createdBy: 'me', createdAt: 5 };

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { EventType, HostEvent } from '../../monitor/types.js';
 import { fromRow, type HostRow, type StoredHost, toRow } from '../hosts.js';
+import type { WithoutCopy } from '../records.js';
 import type {
   EventStore,
   EventsRecordedHook,
@@ -54,7 +55,7 @@ export async function upsertHosts(c: Queryable, hosts: readonly StoredHost[]): P
   return hosts.length;
 }
 
-export function pgHostStore(db: PgDb): HostStore {
+export function pgHostStore(db: PgDb): WithoutCopy<HostStore> {
   return {
     save: (hosts, fence) =>
       hosts.length === 0 && fence === undefined
@@ -121,7 +122,7 @@ function rowToEvent(r: EventRow): HostEvent {
   return { id: r.id, type: r.type as EventType, hostId: r.host_id, at: r.at, details: r.details ?? {} };
 }
 
-export function pgEventStore(db: PgDb): EventStore {
+export function pgEventStore(db: PgDb): WithoutCopy<EventStore> {
   const hooks = new Set<EventsRecordedHook>();
   return {
     record: (events, opts: { hosts?: readonly StoredHost[]; fence?: Fence } = {}) => {

@@ -17,6 +17,7 @@ import type {
   SweepStore,
 } from '../types.js';
 import { PgDb, type PgTarget } from './client.js';
+import { pgEventCopy, pgHostCopy, pgOutboxCopy, pgSilenceCopy, pgSweepCopy, truncatePg } from './copy.js';
 import { pgEventStore, pgHostStore } from './core.js';
 import { pgLeaseStore, pgMonitorRows } from './ha.js';
 import { pgOutboxStore } from './outbox.js';
@@ -38,11 +39,12 @@ export class PostgresStore implements Store {
 
   constructor(readonly db: PgDb) {
     this.target = db.target.display;
-    this.hosts = pgHostStore(db);
-    this.events = pgEventStore(db);
-    this.outbox = pgOutboxStore(db);
-    this.silences = pgSilenceStore(db);
-    this.sweeps = pgSweepStore(db);
+    // Each domain's export/import (thump db migrate) lives in copy.ts beside its daily queries.
+    this.hosts = { ...pgHostStore(db), ...pgHostCopy(db) };
+    this.events = { ...pgEventStore(db), ...pgEventCopy(db) };
+    this.outbox = { ...pgOutboxStore(db), ...pgOutboxCopy(db) };
+    this.silences = { ...pgSilenceStore(db), ...pgSilenceCopy(db) };
+    this.sweeps = { ...pgSweepStore(db), ...pgSweepCopy(db) };
     this.lease = pgLeaseStore(db);
     this.monitors = pgMonitorRows(db);
   }
@@ -52,6 +54,10 @@ export class PostgresStore implements Store {
       'SELECT domain, version FROM schema_versions',
     );
     return Object.fromEntries(rows.map((r) => [r.domain, r.version]));
+  }
+
+  truncate(): Promise<void> {
+    return truncatePg(this.db);
   }
 
   async ping(): Promise<void> {

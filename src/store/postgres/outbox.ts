@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { HostEvent } from '../../monitor/types.js';
 import type { GroupPlan, OutboxItem } from '../../notify/grouping.js';
 import type { OpenAlert, QueuedBatch } from '../outbox.js';
+import type { WithoutCopy } from '../records.js';
 import type { BatchKind, ClaimContext, Fence, NewOutboxRow, OutboxStore } from '../types.js';
 import type { PgDb, Queryable } from './client.js';
 
@@ -141,7 +142,7 @@ async function applyPlan(
 const perNotifier = (rows: Array<{ notifier: string; at: number }>) =>
   new Map(rows.map((r) => [r.notifier, r.at]));
 
-export function pgOutboxStore(db: PgDb): OutboxStore {
+export function pgOutboxStore(db: PgDb): WithoutCopy<OutboxStore> {
   return {
     cursor: async () =>
       (await db.query<{ event_id: number }>('SELECT event_id FROM notify_cursor WHERE id = 1'))[0]?.event_id,

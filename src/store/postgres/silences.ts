@@ -1,5 +1,6 @@
 /** Silences on PostgreSQL (validated by the caller; `config` ones replaced at monitor start). */
 import type { Silence } from '../../notify/types.js';
+import type { WithoutCopy } from '../records.js';
 import type { RemoveSilenceResult, SilenceStore } from '../types.js';
 import type { PgDb, Queryable } from './client.js';
 
@@ -51,7 +52,7 @@ async function insert(c: Queryable, s: Omit<Silence, 'id'>): Promise<Silence> {
   return { ...s, id: r.rows[0]?.id as number };
 }
 
-export function pgSilenceStore(db: PgDb): SilenceStore {
+export function pgSilenceStore(db: PgDb): WithoutCopy<SilenceStore> {
   return {
     list: async (opts = {}) =>
       (opts.activeOrPendingAt === undefined

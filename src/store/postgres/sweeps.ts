@@ -1,5 +1,6 @@
 /** Sweep runs, results and each agentless host's latest state on PostgreSQL. */
 import type { SweepRun } from '../../sweep/types.js';
+import type { WithoutCopy } from '../records.js';
 import { fromRow, type ResultRow, type SweepHostState, toRow } from '../sweeps.js';
 import type { SweepStore } from '../types.js';
 import type { PgDb } from './client.js';
@@ -32,7 +33,7 @@ function runFromRow(r: RunRow): SweepRun {
   return run;
 }
 
-export function pgSweepStore(db: PgDb): SweepStore {
+export function pgSweepStore(db: PgDb): WithoutCopy<SweepStore> {
   return {
     begin: async (run) => {
       await db.query(

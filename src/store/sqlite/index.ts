@@ -41,6 +41,13 @@ import type {
   SweepRunStart,
   SweepStore,
 } from '../types.js';
+import {
+  sqliteEventCopy,
+  sqliteHostCopy,
+  sqliteSilenceCopy,
+  sqliteSweepCopy,
+  truncateSqlite,
+} from './copy.js';
 import { checkFence, SQLITE_EPOCH } from './fence.js';
 import { enqueueRows, SqliteOutbox } from './outbox.js';
 
@@ -133,6 +140,7 @@ export class SqliteStore implements Store {
 
   private hostStore(): HostStore {
     return {
+      ...sqliteHostCopy(this.db),
       save: (hosts, fence) => this.tx(fence, () => upsertHosts(this.db, hosts)),
       load: async () => loadHosts(this.db),
       remove: (id, fence) =>
@@ -144,6 +152,7 @@ export class SqliteStore implements Store {
     const { db, hooks } = this;
     const sql = this.outbox.sql;
     return {
+      ...sqliteEventCopy(db),
       record: (
         events: readonly NewStoreEvent[],
         opts: { hosts?: readonly StoredHost[]; fence?: Fence } = {},
@@ -181,6 +190,7 @@ export class SqliteStore implements Store {
   private silenceStore(): SilenceStore {
     const { db } = this;
     return {
+      ...sqliteSilenceCopy(db),
       list: async (opts = {}) => listSilences(db, opts),
       get: async (id) => getSilence(db, id),
       add: (s, fence) => this.tx(fence, () => insertSilence(db, s)),
@@ -215,6 +225,7 @@ export class SqliteStore implements Store {
       return r;
     };
     return {
+      ...sqliteSweepCopy(db),
       begin: async (run: SweepRunStart) => {
         recorders.set(run.id, new SweepRecorder(db, run));
       },
@@ -241,6 +252,10 @@ export class SqliteStore implements Store {
       version: number;
     }>;
     return Object.fromEntries(rows.map((r) => [r.domain, r.version]));
+  }
+
+  async truncate(): Promise<void> {
+    truncateSqlite(this.db);
   }
 
   async ping(): Promise<void> {

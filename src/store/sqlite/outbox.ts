@@ -6,7 +6,8 @@
 import type { GroupPlan } from '../../notify/grouping.js';
 import type { Db } from '../db.js';
 import { OutboxStore as SqlOutbox } from '../outbox.js';
-import type { ClaimContext, Fence, NewOutboxRow, OutboxStore } from '../types.js';
+import type { ClaimContext, Fence, NewOutboxRow, OutboxRecord, OutboxStore, RowCopy } from '../types.js';
+import { sqliteOutboxCopy } from './copy.js';
 import { checkFence } from './fence.js';
 
 /** Applies a dispatcher plan (suppress, close, open, rewrite, batches) with the statements of `s`. */
@@ -34,9 +35,21 @@ export function enqueueRows(s: SqlOutbox, rows: readonly NewOutboxRow[]): number
 
 export class SqliteOutbox implements OutboxStore {
   readonly sql: SqlOutbox;
+  private readonly copy: RowCopy<OutboxRecord>;
 
   constructor(private readonly db: Db) {
     this.sql = new SqlOutbox(db);
+    this.copy = sqliteOutboxCopy(db);
+  }
+
+  exportPages(pageSize?: number) {
+    return this.copy.exportPages(pageSize);
+  }
+  importRows(rows: readonly OutboxRecord[]) {
+    return this.copy.importRows(rows);
+  }
+  countRows() {
+    return this.copy.countRows();
   }
 
   private tx<T>(fence: Fence | undefined, fn: () => T): Promise<T> {
