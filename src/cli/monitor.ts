@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { formatConfig, loadConfig, redactConfig } from '../config/index.js';
 import { DEFAULT_UDP_PORT } from '../monitor/listen.js';
 import { createLogger } from '../monitor/log.js';
-import { runMonitor, untilSignal } from '../monitor/run.js';
 import { configSchema } from './config-schema.js';
+import { runMonitor, untilSignal } from './monitor-app.js';
 
 interface MonitorFlags {
   udp?: string[];
