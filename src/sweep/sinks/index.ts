@@ -100,22 +100,22 @@ class DbSink implements SweepSink {
   private chain: Promise<void> = Promise.resolve();
   private runId: string | undefined;
   constructor(private readonly sweeps: SweepStore) {}
-  private then(step: () => Promise<void>): Promise<void> {
+  private queue(step: () => Promise<void>): Promise<void> {
     this.chain = this.chain.then(step);
     return this.chain;
   }
   begin(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode' | 'everyMs'>): void {
     this.runId = run.id;
-    void this.then(() => this.sweeps.begin(run)).catch(() => {});
+    void this.queue(() => this.sweeps.begin(run)).catch(() => {});
   }
   write(r: SweepResult): Promise<void> {
     const id = this.runId;
-    return id === undefined ? this.chain : this.then(() => this.sweeps.write(id, r));
+    return id === undefined ? this.chain : this.queue(() => this.sweeps.write(id, r));
   }
   end(at: number): void {
     const id = this.runId;
     this.runId = undefined;
-    if (id !== undefined) void this.then(() => this.sweeps.finish(id, at)).catch(() => {});
+    if (id !== undefined) void this.queue(() => this.sweeps.finish(id, at)).catch(() => {});
   }
   close(): Promise<void> {
     return this.chain;
