@@ -122,9 +122,22 @@ export class Dispatcher {
     return out;
   }
 
-  /** The outbox depth as of the last step. */
+  /**
+   * The outbox depth as of the last step, plus rows queued since ({@link noteQueued}):
+   * the HTTP API and /metrics read it synchronously; every step sets it exactly again.
+   */
   depth(): number {
     return this.lastDepth;
+  }
+
+  /** Counts rows the events' hook just queued, until the next step recounts. */
+  noteQueued(rows: number): void {
+    this.lastDepth += rows;
+  }
+
+  /** Reads the depth from the store now (start-up, before the first step). */
+  async refreshDepth(): Promise<void> {
+    this.lastDepth = await this.deps.store.depth();
   }
 
   /** Runs a step soon (call it after the events' transaction committed). */
@@ -293,7 +306,7 @@ export class Dispatcher {
       });
       this.inflight.set(name, p);
     }
-    this.lastDepth = await store.depth();
+    await this.refreshDepth();
     return next;
   }
 

@@ -124,7 +124,9 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
   }
   const unhook = store.events.onRecorded((events) => {
     try {
-      return dispatcher.rows(events);
+      const rows = dispatcher.rows(events);
+      dispatcher.noteQueued(rows.length);
+      return rows;
     } catch (err) {
       // Throwing would roll the events back too: the monitor still records them, unsent.
       dispatcher.noteError(err);
@@ -137,6 +139,7 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
   });
   // The monitor publishes an event only after its transaction committed: the rows are there.
   const unsubscribe = monitor.subscribe(() => dispatcher.kick());
+  await dispatcher.refreshDepth();
   dispatcher.start();
 
   const watchdog = cfg.watchdog
