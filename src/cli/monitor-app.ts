@@ -9,10 +9,8 @@ import {
   startHttpServer,
 } from '../http/index.js';
 import {
-  configuredHttpToken,
   formatListen,
   MonitorService,
-  monitorKeyring,
   parseMulticast,
   parseUdpListen,
   type UdpListen,
@@ -21,6 +19,7 @@ import { type NotifyPipeline, startNotifyPipeline } from '../notify/index.js';
 import type { Db } from '../store/db.js';
 import { openStore, type Store } from '../store/index.js';
 import type { ThumpConfig } from './config-schema.js';
+import { configuredHttpToken, monitorKeyring } from './monitor-secrets.js';
 
 /**
  * A monitor with its store, notify pipeline and HTTP server, as `thump monitor` runs it:

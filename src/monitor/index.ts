@@ -12,7 +12,6 @@ export { createIngest, type IngestOptions, type RejectSummary } from './ingest.j
 export { DEFAULT_UDP_PORT, formatListen, parseMulticast, parseUdpListen, type UdpListen } from './listen.js';
 export { createLogger, describeEvent } from './log.js';
 export { type ReceiverKind, UdpReceiver } from './receiver.js';
-export { configuredHttpToken, monitorKeyring } from './secrets.js';
 export { type MonitorOptions, MonitorService, transitionKey } from './service.js';
 export { SteadyClock } from './steady-clock.js';
 export * from './types.js';
