@@ -162,6 +162,9 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
     ...(f.out !== undefined ? { outFile: f.out } : {}),
     ...(store ? { db: store.sweeps } : {}),
     specs: targets?.map((t) => t.spec) ?? [],
+  }).catch(async (err: unknown) => {
+    await store?.close();
+    throw err;
   });
   // A bar on stderr only when stderr is a terminal and stdout is not one too (on a
   // terminal the streaming table rows are the progress, and a bar would tear them).

@@ -6,8 +6,9 @@ import { formatDuration } from '../util/duration.js';
 import { backoffDelay } from './backoff.js';
 import type { Dependencies } from './dependencies.js';
 import { DispatchFailures } from './dispatch-failures.js';
+import { planContext, unknownNotifierPlan } from './dispatch-plan.js';
 import { toNotifyError } from './errors.js';
-import { type GroupPlan, type OutboxItem, type PlanContext, planGroup } from './grouping.js';
+import { type GroupPlan, planGroup } from './grouping.js';
 import type { Router } from './routes.js';
 import type { SilenceMatcher } from './silences.js';
 import type { DispatcherHealth, Notifier, NotifierStatus } from './types.js';
@@ -317,7 +318,7 @@ export class Dispatcher {
     const made: { plan?: GroupPlan } = {};
     await store.claim(name, now, now + timing.retryDeadlineMs, ({ items, open }) => {
       made.plan = silences
-        ? planGroup(items, this.planContext(now, open, silences))
+        ? planGroup(items, planContext(this.deps, now, open, silences))
         : unknownNotifierPlan(items);
       return made.plan;
     });
@@ -332,29 +333,6 @@ export class Dispatcher {
       }
       this.log?.info({ notifier: name, suppressed: reasons }, 'notifications suppressed');
     }
-  }
-
-  private planContext(now: number, open: ReadonlySet<string>, silences: SilenceMatcher): PlanContext {
-    const { timing, world, dependencies } = this.deps;
-    return {
-      now,
-      maxListed: timing.maxListed,
-      silenced: (hostId, at) => {
-        const s = silences.find(hostId, at);
-        return s ? `silence ${s.id}${s.comment ? `: ${s.comment}` : ''}` : undefined;
-      },
-      host: (id) => world.host(id),
-      stillFailing: (hostId, key) => {
-        if (key === 'network') return true;
-        const h = world.host(hostId);
-        if (!h) return false;
-        if (key === 'down') return h.state === 'down';
-        const checkId = key.slice('check:'.length);
-        return h.checks.some((c) => c.id === checkId && c.severity > 0);
-      },
-      parentOf: (hostId, labels) => dependencies.parentOf(hostId, labels),
-      isOpen: (hostId, key) => open.has(`${hostId}\u0000${key}`),
-    };
   }
 
   private async send(notifier: Notifier, q: QueuedBatch): Promise<void> {
@@ -419,15 +397,4 @@ export class Dispatcher {
       );
     }
   }
-}
-
-/** Rows of a notifier no longer configured: every one suppressed, nothing sent. */
-function unknownNotifierPlan(items: readonly OutboxItem[]): GroupPlan {
-  return {
-    suppressed: items.map((i) => ({ rowId: i.rowId, reason: 'unknown-notifier' as const })),
-    batches: [],
-    open: [],
-    close: [],
-    rewrites: [],
-  };
 }
