@@ -42,7 +42,7 @@ export function register(program: Command): void {
       collect,
     )
     .option('--http <addr:port>', 'HTTP API listen address, or "off" (default 127.0.0.1:8080)')
-    .option('--db <file>', 'SQLite database file (default ./data/thump.db)')
+    .option('--db <file|url>', 'store: a SQLite file (default ./data/thump.db) or a postgres:// URL')
     .option('--secret-file <file>', 'shared secret file (or THUMP_SECRET); one secret per line')
     .option('--legacy', 'also accept unauthenticated PyHeartBeat "Thump!"/"PyHB" datagrams')
     .option('--timeout <duration>', 'fixed timeout for every host (default: 3 x its announced interval)')
