@@ -3,7 +3,7 @@
  * monitor process (built CLI), a real agent process and a loopback webhook receiver.
  * The host is `new` on its first beat, `down` once the agent is killed (notified once),
  * and after a monitor restart it is restored from PostgreSQL: not `new` again, and the
- * `down` already sent is not sent again.
+ * `down` already sent is not sent again. And `thump sweep --db postgres://…` stores its run.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { writeSecret } from './support/pipeline-fleet.js';
 import { hookPayloads } from './support/pipeline-monitor.js';
 import { type PgCluster, startPostgres } from './support/postgres.js';
 import { freeUdpPort, type Proc, spawnThump, tempDir, waitFor } from './support/proc.js';
+import { closedPort } from './support/sweep-bad-servers.js';
 
 let pgc: PgCluster;
 let hook: CaptureServer;
@@ -141,4 +142,24 @@ describe('thump monitor on PostgreSQL (real server, monitor, agent and webhook)'
     await agent.stop('SIGTERM');
     expect(await monitor.stop('SIGTERM')).toBe(0);
   }, 240_000);
+
+  it('thump sweep --db stores its run and results in PostgreSQL', async () => {
+    const url = await pgc.createDatabase('sweep_e2e');
+    const refused = await closedPort();
+    const p = spawnThump(['sweep', '-', '--format', 'jsonl', '--db', url], { THUMP_CONFIG: '' });
+    procs.push(p);
+    p.child.stdin?.end(`127.0.0.1:${refused}\n`);
+    expect(await p.exited).toBe(1); // the one host failed
+    const store = await openStore(url);
+    try {
+      const runs = await store.sweeps.list();
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ total: 1, ok: 0, failed: 1 });
+      expect(runs[0]?.finishedAt).not.toBeNull();
+      const results = await store.sweeps.results(runs[0]?.id as string);
+      expect(results.map((r) => [r.host, r.status])).toEqual([['127.0.0.1', 'error']]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
