@@ -13,15 +13,14 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { MonitorCore } from '../src/monitor/core.js';
 import { createIngest } from '../src/monitor/ingest.js';
-import { Monitor } from '../src/monitor/monitor.js';
 import { UdpReceiver } from '../src/monitor/receiver.js';
+import { MonitorService } from '../src/monitor/service.js';
 import { Keyring, keyFromSecret } from '../src/protocol/index.js';
-import { openDb } from '../src/store/db.js';
-import { coreMigrations } from '../src/store/events.js';
+import { openStore } from '../src/store/index.js';
 
 /**
  * `bare`/`thump` use node:dgram; `bare-native`/`thump-native` the batched native receiver;
- * `monitor` is the whole Monitor service (native receiver, SQLite file, event persistence and
+ * `monitor` is the whole MonitorService (native receiver, SQLite file, event persistence and
  * the 1 s flush of changed host rows), as `thump monitor` runs it without HTTP and notify.
  */
 const mode = process.argv[2] as 'bare' | 'thump' | 'bare-native' | 'thump-native' | 'monitor';
@@ -33,8 +32,8 @@ let t0 = performance.now();
 
 async function runWholeMonitor(): Promise<never> {
   const dir = mkdtempSync(join(tmpdir(), 'thump-bench-mon-'));
-  const m = new Monitor({
-    db: openDb(join(dir, 'thump.db'), [coreMigrations]),
+  const m = new MonitorService({
+    store: await openStore(join(dir, 'thump.db')),
     keyring: new Keyring(keyFromSecret(secret)),
     listen: [{ host: '127.0.0.1', port: 0, family: 4 }],
     recvBufferBytes: 8 * 1024 * 1024,

@@ -10,7 +10,7 @@
  *    POSTed, marked sent in SQLite: the cost of durability per notification;
  * 3. pipeline, grouped (`group_wait: 10ms`): the same stream in bursts, as an outage
  *    produces it: many events per message.
- * Also the outbox's cost on the event-recording path: recordEvents with and without the
+ * Also the outbox's cost on the event-recording path: store.events.record with and without the
  * pipeline's in-transaction hook.
  */
 import { createServer } from 'node:http';
@@ -18,9 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { NewEvent } from '../src/monitor/types.js';
 import { postJson } from '../src/notify/http-client.js';
-import { notifyMigrations, startNotifyPipeline } from '../src/notify/index.js';
-import { openDb } from '../src/store/db.js';
-import { coreMigrations, recordEvents } from '../src/store/events.js';
+import { startNotifyPipeline } from '../src/notify/index.js';
+import { openStore } from '../src/store/index.js';
 import { config, FakeMonitor } from '../test/support/pipeline-world.js';
 import { tempDir, waitFor } from '../test/support/proc.js';
 
@@ -64,23 +63,20 @@ const baselineRate = await baseline();
 
 async function pipelineRun(groupWait: string, burst: number) {
   const dir = tempDir('thump-bench-');
-  const db = openDb(join(dir.path, 'thump.db'), [coreMigrations, ...notifyMigrations]);
+  const store = await openStore(join(dir.path, 'thump.db'));
   const cfg = config({
     notifiers: [{ name: 'ops', type: 'webhook', url }],
     grouping: { group_wait: groupWait, max_listed: 3 },
   });
-  const pipeline = await startNotifyPipeline({ db, monitor: new FakeMonitor(), config: cfg });
+  const monitor = new FakeMonitor();
+  const pipeline = await startNotifyPipeline({ store, monitor, config: cfg });
   received = 0;
   receivedEvents = 0;
   const t = performance.now();
   for (let i = 0; i < N; i += burst) {
     const n = Math.min(burst, N - i);
-    if (burst === 1) recordEvents(db, [event(i)]);
-    else
-      recordEvents(
-        db,
-        Array.from({ length: n }, (_, k) => event(i + k)),
-      );
+    // As the monitor does: record, then publish once committed (which wakes the dispatcher).
+    monitor.publish(await store.events.record(Array.from({ length: n }, (_, k) => event(i + k))));
     // Let the dispatcher run between bursts, as the monitor's event loop would.
     await new Promise((r) => setImmediate(r));
   }
@@ -88,7 +84,7 @@ async function pipelineRun(groupWait: string, burst: number) {
   const s = (performance.now() - t) / 1000;
   const messages = received;
   await pipeline.stop();
-  db.close();
+  await store.close();
   dir.cleanup();
   return { s, messages };
 }
@@ -110,24 +106,24 @@ console.log(
 // 4. Cost of the outbox hook on the event path.
 async function recordCost(withPipeline: boolean): Promise<number> {
   const dir = tempDir('thump-bench-');
-  const db = openDb(join(dir.path, 'thump.db'), [coreMigrations, ...notifyMigrations]);
+  const store = await openStore(join(dir.path, 'thump.db'));
   const cfg = config({ notifiers: [{ name: 'ops', type: 'webhook', url: 'http://127.0.0.1:9/never' }] });
   const pipeline = withPipeline
-    ? await startNotifyPipeline({ db, monitor: new FakeMonitor(), config: cfg })
+    ? await startNotifyPipeline({ store, monitor: new FakeMonitor(), config: cfg })
     : undefined;
   const M = N * 2;
   const t = performance.now();
-  for (let i = 0; i < M; i++) recordEvents(db, [event(i)]);
+  for (let i = 0; i < M; i++) await store.events.record([event(i)]);
   const us = ((performance.now() - t) * 1000) / M;
   await pipeline?.stop();
-  db.close();
+  await store.close();
   dir.cleanup();
   return us;
 }
 const bare = await recordCost(false);
 const hooked = await recordCost(true);
 console.log(
-  `recordEvents 1 event/tx: ${bare.toFixed(1)} us without the pipeline, ${hooked.toFixed(1)} us with its outbox row in the same tx -> ${(hooked / bare).toFixed(2)}x`,
+  `events.record 1 event/tx: ${bare.toFixed(1)} us without the pipeline, ${hooked.toFixed(1)} us with its outbox row in the same tx -> ${(hooked / bare).toFixed(2)}x`,
 );
 
 server.close();

@@ -2,9 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookPayload } from '../src/notify/notifiers/index.js';
 import { validateSilence } from '../src/notify/silences.js';
-import { openDb } from '../src/store/db.js';
-import { coreMigrations, recordEvents } from '../src/store/events.js';
-import { addSilence } from '../src/store/silences.js';
+import { openStore } from '../src/store/index.js';
 import { type CaptureServer, startCaptureServer } from './support/notify-http.js';
 import { config, type PipelineWorld, startWorld } from './support/pipeline-world.js';
 import { tempDir, waitFor } from './support/proc.js';
@@ -44,7 +42,7 @@ describe('notify pipeline delivery', () => {
     const now = Date.now();
     const ids = Array.from({ length: 50 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
     for (const id of ids) world.monitor.set(id, { state: 'down' });
-    world.record(ids.map((hostId) => ({ type: 'down', hostId, at: now, details: {} })));
+    await world.record(ids.map((hostId) => ({ type: 'down', hostId, at: now, details: {} })));
     await waitFor(() => hook.requests.length >= 1 && drained(world), 'the grouped delivery');
     expect(hook.requests).toHaveLength(1);
     const [p] = payloads(hook);
@@ -59,7 +57,7 @@ describe('notify pipeline delivery', () => {
     let calls = 0;
     hook.respond(() => (++calls <= 2 ? { status: 503 } : { status: 200 }));
     world.monitor.set('db-1', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'db-1', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'db-1', at: Date.now(), details: {} }]);
     await waitFor(() => drained(world) && hook.requests.length >= 3, 'delivery after two 503s');
     const ids = payloads(hook).map((p) => p.id);
     expect(new Set(ids).size).toBe(1); // every retry carries the same batch id
@@ -87,7 +85,7 @@ describe('notify pipeline delivery', () => {
     const world = await startWorld(dir.path, cfg);
     cleanups.push(() => world.close());
     world.monitor.set('slow', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'slow', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'slow', at: Date.now(), details: {} }]);
     await waitFor(() => drained(world) && calls >= 2, 'delivery after a timeout');
     expect(world.pipeline.notifiers()[0]).toMatchObject({
       state: 'ok',
@@ -100,7 +98,7 @@ describe('notify pipeline delivery', () => {
     const { hook, world } = await setup();
     hook.respond({ status: 401 });
     world.monitor.set('a', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'a', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'a', at: Date.now(), details: {} }]);
     await waitFor(() => world.pipeline.notifiers()[0]?.state === 'failed', 'notifier failed');
     expect(hook.requests).toHaveLength(1);
     const st = world.pipeline.notifiers()[0];
@@ -109,7 +107,7 @@ describe('notify pipeline delivery', () => {
     expect(world.pipeline.outboxDepth()).toBe(0);
     hook.respond({ status: 200 });
     world.monitor.set('b', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'b', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'b', at: Date.now(), details: {} }]);
     await waitFor(() => world.pipeline.notifiers()[0]?.state === 'ok', 'notifier ok again');
     expect(payloads(hook).map((p) => p.title)).toEqual(['a down', 'b down']);
   });
@@ -118,7 +116,7 @@ describe('notify pipeline delivery', () => {
     const { dir, hook, world, cfg } = await setup();
     hook.respond({ status: 503 });
     world.monitor.set('x', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'x', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'x', at: Date.now(), details: {} }]);
     await waitFor(() => hook.requests.length >= 1, 'a failed attempt');
     await world.close();
     cleanups.pop();
@@ -135,12 +133,12 @@ describe('notify pipeline delivery', () => {
   it('catches up on events recorded while no pipeline was attached', async () => {
     const { dir, hook, world, cfg } = await setup();
     world.monitor.set('old', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'old', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'old', at: Date.now(), details: {} }]);
     await waitFor(() => hook.requests.length === 1 && drained(world), 'the first page');
     await world.pipeline.stop(); // events recorded from now on have no hook
     world.monitor.set('late', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'late', at: Date.now(), details: {} }]);
-    world.db.close();
+    await world.record([{ type: 'down', hostId: 'late', at: Date.now(), details: {} }]);
+    await world.store.close();
     cleanups.pop();
     const again = await startWorld(dir.path, cfg, world.monitor);
     cleanups.push(() => again.close());
@@ -153,9 +151,9 @@ describe('notify pipeline delivery', () => {
     cleanups.push(dir.cleanup);
     const hook = await startCaptureServer();
     cleanups.push(() => hook.close());
-    const db = openDb(join(dir.path, 'thump.db'), [coreMigrations]);
-    recordEvents(db, [{ type: 'down', hostId: 'ancient', at: Date.now() - 86_400_000, details: {} }]);
-    db.close();
+    const db = await openStore(join(dir.path, 'thump.db'));
+    await db.events.record([{ type: 'down', hostId: 'ancient', at: Date.now() - 86_400_000, details: {} }]);
+    await db.close();
     const cfg = config({ notifiers: [{ name: 'ops', type: 'webhook', url: `${hook.url}/hook` }] });
     const world = await startWorld(dir.path, cfg);
     cleanups.push(() => world.close());
@@ -167,10 +165,9 @@ describe('notify pipeline delivery', () => {
   it('does not page a silenced host, yet resolves a down notified before the silence', async () => {
     const { hook, world } = await setup();
     world.monitor.set('a', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'a', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'a', at: Date.now(), details: {} }]);
     await waitFor(() => hook.requests.length === 1 && drained(world), 'the down of a');
-    addSilence(
-      world.db,
+    await world.store.silences.add(
       validateSilence(
         { hostGlob: '*', endsAt: Date.now() + 60_000, comment: 'maintenance' },
         Date.now(),
@@ -178,12 +175,12 @@ describe('notify pipeline delivery', () => {
       ),
     );
     world.monitor.set('b', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'b', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'b', at: Date.now(), details: {} }]);
     world.monitor.set('a', { state: 'up' });
-    world.record([{ type: 'up', hostId: 'a', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'up', hostId: 'a', at: Date.now(), details: {} }]);
     await waitFor(() => hook.requests.length === 2 && drained(world), 'the resolution of a');
     world.monitor.set('b', { state: 'up' });
-    world.record([{ type: 'up', hostId: 'b', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'up', hostId: 'b', at: Date.now(), details: {} }]);
     await waitFor(() => drained(world), 'outbox drained');
     expect(payloads(hook).map((p) => [p.kind, p.title])).toEqual([
       ['alert', 'a down'],
@@ -203,10 +200,10 @@ describe('notify pipeline delivery', () => {
       storm.push({ type: 'up' as const, hostId: 'f', at: t + i * 2 + 1, details: {} });
       if (i === 2) storm.push({ type: 'flapping' as const, hostId: 'f', at: t + i * 2 + 1, details: {} });
     }
-    for (const e of storm) world.record([e]);
+    for (const e of storm) await world.record([e]);
     await waitFor(() => drained(world) && hook.requests.length >= 1, 'the flapping message');
     world.monitor.set('f', { flapping: false });
-    world.record([{ type: 'flapping-stopped', hostId: 'f', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'flapping-stopped', hostId: 'f', at: Date.now(), details: {} }]);
     await waitFor(() => drained(world) && hook.requests.length >= 2, 'flapping stopped message');
     expect(payloads(hook).map((p) => p.title)).toEqual([
       'f is flapping (pages paused)',
@@ -220,7 +217,7 @@ describe('notify pipeline delivery', () => {
     world.monitor.set('switch', { state: 'down' });
     for (const k of kids) world.monitor.set(k, { state: 'down' });
     const t = Date.now();
-    world.record([
+    await world.record([
       ...kids.slice(0, 5).map((hostId) => ({ type: 'down' as const, hostId, at: t, details: {} })),
       { type: 'down', hostId: 'switch', at: t, details: {} },
       ...kids.slice(5).map((hostId) => ({ type: 'down' as const, hostId, at: t, details: {} })),
@@ -236,7 +233,7 @@ describe('notify pipeline delivery', () => {
   it('notifies a failing check and its clearing', async () => {
     const { hook, world } = await setup();
     world.monitor.set('db', { checks: [{ id: 'custom:raid', severity: 2, text: 'md0 degraded' }] });
-    world.record([
+    await world.record([
       {
         type: 'check',
         hostId: 'db',
@@ -246,7 +243,7 @@ describe('notify pipeline delivery', () => {
     ]);
     await waitFor(() => drained(world) && hook.requests.length === 1, 'the check alert');
     world.monitor.set('db', { checks: [{ id: 'custom:raid', severity: 0, text: 'ok' }] });
-    world.record([
+    await world.record([
       {
         type: 'check',
         hostId: 'db',
@@ -264,10 +261,10 @@ describe('notify pipeline delivery', () => {
   it('sends repeat reminders while a host stays down and stops once it is up', async () => {
     const { hook, world } = await setup({ grouping: { group_wait: '100ms', repeat_interval: '400ms' } });
     world.monitor.set('r', { state: 'down' });
-    world.record([{ type: 'down', hostId: 'r', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'down', hostId: 'r', at: Date.now(), details: {} }]);
     await waitFor(() => payloads(hook).filter((p) => p.kind === 'reminder').length >= 2, 'two reminders');
     world.monitor.set('r', { state: 'up' });
-    world.record([{ type: 'up', hostId: 'r', at: Date.now(), details: {} }]);
+    await world.record([{ type: 'up', hostId: 'r', at: Date.now(), details: {} }]);
     await waitFor(
       () => payloads(hook).some((p) => p.kind === 'resolved') && drained(world),
       'the resolution',
@@ -283,12 +280,12 @@ describe('notify pipeline delivery', () => {
     const t = Date.now();
     // 5 intervals of 1 s after the last beat: the page would wait until lastBeat + 5 s.
     world.monitor.set('soft', { state: 'down', lastBeatAt: t - 3000, intervalMs: 1000 });
-    world.record([{ type: 'down', hostId: 'soft', at: t, details: {} }]);
+    await world.record([{ type: 'down', hostId: 'soft', at: t, details: {} }]);
     world.monitor.set('soft', { state: 'up' });
-    world.record([{ type: 'up', hostId: 'soft', at: t + 500, details: {} }]);
+    await world.record([{ type: 'up', hostId: 'soft', at: t + 500, details: {} }]);
     // A control host that stays down is paged once its 5 intervals have passed.
     world.monitor.set('hard', { state: 'down', lastBeatAt: t - 3000, intervalMs: 1000 });
-    world.record([{ type: 'down', hostId: 'hard', at: t, details: {} }]);
+    await world.record([{ type: 'down', hostId: 'hard', at: t, details: {} }]);
     await waitFor(() => drained(world) && hook.requests.length >= 1, 'the control page', 20_000);
     expect(payloads(hook).map((p) => p.title)).toEqual(['hard down']);
     expect(Date.now()).toBeGreaterThanOrEqual(t + 2000 - 50);
@@ -319,7 +316,7 @@ describe('notify pipeline delivery', () => {
     world.monitor.set('db-1', { state: 'down' });
     world.monitor.set('web-1', { state: 'down' });
     const t = Date.now();
-    world.record([
+    await world.record([
       { type: 'down', hostId: 'db-1', at: t, details: {} },
       { type: 'down', hostId: 'web-1', at: t, details: {} },
       { type: 'new', hostId: 'web-2', at: t, details: {} },

@@ -9,10 +9,10 @@ import {
   redactConfig,
 } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { configuredHttpToken, monitorKeyring } from '../monitor/secrets.js';
 import { createNotifier } from '../notify/notifiers/index.js';
 import { loadSecretKeys } from '../protocol/index.js';
 import { configSchema, type ThumpConfig } from './config-schema.js';
+import { configuredHttpToken, monitorKeyring } from './monitor-secrets.js';
 
 interface CheckConfigOptions {
   json?: boolean;

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { formatConfig, loadConfig, redactConfig } from '../config/index.js';
 import { DEFAULT_UDP_PORT } from '../monitor/listen.js';
 import { createLogger } from '../monitor/log.js';
-import { runMonitor, untilSignal } from '../monitor/run.js';
 import { configSchema } from './config-schema.js';
+import { runMonitor, untilSignal } from './monitor-app.js';
 
 interface MonitorFlags {
   udp?: string[];
@@ -42,7 +42,7 @@ export function register(program: Command): void {
       collect,
     )
     .option('--http <addr:port>', 'HTTP API listen address, or "off" (default 127.0.0.1:8080)')
-    .option('--db <file>', 'SQLite database file (default ./data/thump.db)')
+    .option('--db <file|url>', 'store: a SQLite file (default ./data/thump.db) or a postgres:// URL')
     .option('--secret-file <file>', 'shared secret file (or THUMP_SECRET); one secret per line')
     .option('--legacy', 'also accept unauthenticated PyHeartBeat "Thump!"/"PyHB" datagrams')
     .option('--timeout <duration>', 'fixed timeout for every host (default: 3 x its announced interval)')

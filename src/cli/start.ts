@@ -7,10 +7,10 @@ import type pino from 'pino';
 import { loadConfig } from '../config/index.js';
 import { ResourceError } from '../errors.js';
 import { createLogger } from '../monitor/log.js';
-import { runMonitor } from '../monitor/run.js';
 import type { MonitorView } from '../monitor/types.js';
 import { generateSecret } from '../protocol/index.js';
 import { configSchema } from './config-schema.js';
+import { runMonitor } from './monitor-app.js';
 
 interface StartFlags {
   dataDir?: string;

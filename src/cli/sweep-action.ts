@@ -100,13 +100,13 @@ function loadTargets(source: string | undefined, f: SweepFlags): SweepTarget[] {
   return resolveTargets(parsed.entries, defaults);
 }
 
-/** SQLite (a native module) loads only with --db: a plain sweep does not pay for it. */
-async function openSweepDb(path: string) {
-  const [{ openDb }, { sweepMigrations }] = await Promise.all([
-    import('../store/db.js'),
-    import('../store/sweeps.js'),
-  ]);
-  return openDb(path, [sweepMigrations]);
+/**
+ * The store loads only with --db (a SQLite path or a PostgreSQL URL, `openStore`): a plain
+ * sweep does not pay for SQLite or `pg`.
+ */
+async function openSweepStore(target: string) {
+  const { openStore } = await import('../store/index.js');
+  return openStore(target);
 }
 
 function hostKeyMode(f: SweepFlags): HostKeyMode {
@@ -156,12 +156,15 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
   const targets = resuming ? undefined : loadTargets(hostsArg, f);
   const mode = hostKeyMode(f);
 
-  const db = f.db !== undefined ? await openSweepDb(f.db) : undefined;
+  const store = f.db !== undefined ? await openSweepStore(f.db) : undefined;
   const sinks = await createSinks({
     format,
     ...(f.out !== undefined ? { outFile: f.out } : {}),
-    ...(db ? { db } : {}),
+    ...(store ? { db: store.sweeps } : {}),
     specs: targets?.map((t) => t.spec) ?? [],
+  }).catch(async (err: unknown) => {
+    await store?.close();
+    throw err;
   });
   // A bar on stderr only when stderr is a terminal and stdout is not one too (on a
   // terminal the streaming table rows are the progress, and a bar would tear them).
@@ -217,8 +220,11 @@ export async function sweepCommand(hostsArg: string | undefined, flags: SweepFla
     process.removeListener('SIGTERM', onSignal);
     process.stdout.removeListener('error', onStdoutError);
     progress.stop();
-    await sinks.close();
-    db?.close();
+    try {
+      await sinks.close();
+    } finally {
+      await store?.close();
+    }
   }
 }
 

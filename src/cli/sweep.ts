@@ -36,7 +36,10 @@ export function register(program: Command): void {
     .option('-F, --ssh-config <file>', 'ssh client config to honour (default ~/.ssh/config)')
     .option('--format <fmt>', `output format: ${FORMATS} (default: table on a terminal, else jsonl)`)
     .option('--out <file>', 'write results to this file instead of stdout')
-    .option('--db <file>', 'also store runs and results in this SQLite file (for the API/dashboard)')
+    .option(
+      '--db <file|url>',
+      'also store runs and results in this store: a SQLite file or a postgres:// URL (for the API/dashboard)',
+    )
     .option('--every <dur>', 'repeat forever at this interval over kept connections (stop with Ctrl-C)')
     .option(
       '--redis <url>',

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostEvent } from '../monitor/types.js';
-import { openDb } from '../store/db.js';
-import { OutboxStore, outboxMigrations } from '../store/outbox.js';
+import { openStore } from '../store/index.js';
 import { systemClock } from '../util/clock.js';
 import { Dependencies } from './dependencies.js';
-import { Dispatcher } from './outbox.js';
+import { Dispatcher } from './dispatcher.js';
 import { Router } from './routes.js';
 import { SilenceMatcher } from './silences.js';
 import type { NotificationBatch, Notifier } from './types.js';
@@ -33,16 +31,17 @@ describe('Dispatcher failures', () => {
       },
     };
     let broken = true;
-    const store = new OutboxStore(openDb(':memory:', [outboxMigrations]));
+    const db = await openStore(':memory:');
+    stops.push(() => db.close());
     const d = new Dispatcher({
-      store,
+      store: db.outbox,
       notifiers: [notifier],
       router: new Router([], ['ops'], 0),
       dependencies: new Dependencies([]),
       world: {
         host: () => undefined,
         // What a pathological stored silence did (issue 17, reproduction 3).
-        silences: () => {
+        silences: async () => {
           if (broken) throw new RangeError('Invalid regular expression: Maximum call stack size exceeded');
           return new SilenceMatcher([]);
         },
@@ -58,9 +57,9 @@ describe('Dispatcher failures', () => {
       },
       clock: systemClock,
     });
-    stops.push(() => d.stop(0));
-    const e: HostEvent = { id: 1, type: 'down', hostId: 'web-1', at: Date.now(), details: {} };
-    store.transaction(() => d.enqueue([e]));
+    stops.unshift(() => d.stop(0));
+    db.events.onRecorded((events) => d.rows(events));
+    await db.events.record([{ type: 'down', hostId: 'web-1', at: Date.now(), details: {} }]);
     d.start();
     await until('two failed steps in a row', () => d.health().consecutiveFailures >= 2);
     const h = d.health();

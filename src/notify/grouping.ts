@@ -66,7 +66,9 @@ export type SuppressReason =
   | 'recovered'
   | 'resolved-in-group'
   | 'not-notified'
-  | 'not-failing';
+  | 'not-failing'
+  /** The row's notifier is no longer configured. */
+  | 'unknown-notifier';
 
 export interface PlannedBatch {
   kind: NotificationBatch['kind'];

@@ -1,27 +1,22 @@
 import type pino from 'pino';
 import { ConfigError, UsageError } from '../errors.js';
 import type { MonitorView } from '../monitor/types.js';
-import { type Db, migrate } from '../store/db.js';
-import { lastEventId, listEvents, onEventsRecorded } from '../store/events.js';
-import { OutboxStore, outboxMigrations } from '../store/outbox.js';
-import { listSilences, replaceConfigSilences, silenceMigrations } from '../store/silences.js';
+import type { Store } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { NotifyConfig } from './config.js';
 import { Dependencies } from './dependencies.js';
+import { Dispatcher } from './dispatcher.js';
 import { toNotifyError } from './errors.js';
 import { createNotifier, testBatch } from './notifiers/index.js';
-import { Dispatcher } from './outbox.js';
 import { checkRoutes, Router } from './routes.js';
 import { type NewSilence, type SilenceInput, SilenceMatcher, validateSilence } from './silences.js';
 import type { Notifier, NotifyView } from './types.js';
 import { Watchdog } from './watchdog.js';
 
-/** Every migration domain the pipeline owns (the monitor may also pass these to `openDb`). */
-export const notifyMigrations = [outboxMigrations, silenceMigrations];
-
-/** What `startNotifyPipeline` needs; the db must already be open. */
+/** What `startNotifyPipeline` needs; the store must already be open (`openStore`). */
 export interface NotifyPipelineDeps {
-  db: Db;
+  /** Its outbox, silences and event log (the events' hook queues the outbox rows). */
+  store: Store;
   monitor: MonitorView;
   /** The notify keys of thump.yaml (notifiers, routes, grouping, silences, watchdog, delivery). */
   config: NotifyConfig;
@@ -65,16 +60,16 @@ function configSilences(cfg: NotifyConfig, now: number): NewSilence[] {
 const CATCH_UP_PAGE = 1_000;
 
 /**
- * Starts the notification pipeline for a running monitor: migrates its tables, mirrors
- * config silences, builds the notifiers (a broken one stops start-up with a ConfigError),
- * hooks into the event log's transactions (outbox rows are written atomically with the
- * events), catches up on events recorded since the last run, and starts the dispatcher
- * and the optional watchdog.
+ * Starts the notification pipeline for a running monitor: mirrors config silences, builds
+ * the notifiers (a broken one stops start-up with a ConfigError), hooks into the event
+ * log's transactions (`store.events.onRecorded`: outbox rows are written atomically with
+ * the events), catches up on events recorded since the last run, and starts the
+ * dispatcher and the optional watchdog.
  */
 export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<NotifyPipeline> {
   const clock = deps.clock ?? systemClock;
   const cfg = deps.config;
-  const { db, monitor } = deps;
+  const { store, monitor } = deps;
   const log = deps.logger?.child({ component: 'notify' });
 
   const notifiers =
@@ -83,17 +78,15 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
   const problems = checkRoutes(names, cfg.routes);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
-  migrate(db, notifyMigrations);
-  replaceConfigSilences(db, configSilences(cfg, clock.now()));
-  const store = new OutboxStore(db);
+  await store.silences.replaceConfig(configSilences(cfg, clock.now()));
   const dispatcher = new Dispatcher({
-    store,
+    store: store.outbox,
     notifiers,
     router: new Router(cfg.routes, names, cfg.alert_after),
     dependencies: new Dependencies(cfg.dependencies),
     world: {
       host: (id) => monitor.host(id),
-      silences: () => new SilenceMatcher(listSilences(db, { activeOrPendingAt: clock.now() })),
+      silences: async () => new SilenceMatcher(await store.silences.list({ activeOrPendingAt: clock.now() })),
     },
     timing: {
       groupWaitMs: cfg.grouping.group_wait,
@@ -112,37 +105,41 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
   // Rows are written in the events' own transaction, so nothing is lost in a crash; the
   // cursor only matters for events recorded while no pipeline was attached (a run with the
   // pipeline failing to queue, or tools writing the event log directly).
-  const cursor = store.cursor();
-  const last = lastEventId(db);
+  const cursor = await store.outbox.cursor();
+  const last = await store.events.lastId();
   if (cursor === undefined) {
-    store.setCursor(last); // first run on this db: history is not news
+    await store.outbox.setCursor(last); // first run on this store: history is not news
   } else {
     let from = cursor;
     while (from < last) {
-      const page = listEvents(db, {
+      const page = await store.events.list({
         afterId: from,
         beforeId: from + CATCH_UP_PAGE + 1,
         limit: CATCH_UP_PAGE,
       });
-      const asc = page.reverse();
-      store.transaction(() => dispatcher.enqueue(asc));
+      await store.outbox.enqueue(dispatcher.rows(page.reverse()));
       from += CATCH_UP_PAGE;
-      store.setCursor(Math.min(from, last));
+      await store.outbox.setCursor(Math.min(from, last));
     }
   }
-  const unhook = onEventsRecorded(db, (_db, events) => {
+  const unhook = store.events.onRecorded((events) => {
     try {
-      // A nested better-sqlite3 transaction is a SAVEPOINT: if queuing fails (a bug, a full
-      // disk) only the outbox rows roll back and the monitor still records its events.
-      store.transaction(() => dispatcher.enqueue(events));
+      const rows = dispatcher.rows(events);
+      dispatcher.noteQueued(rows.length);
+      return rows;
     } catch (err) {
+      // Throwing would roll the events back too: the monitor still records them, unsent.
       dispatcher.noteError(err);
       log?.error(
         { err, events: events.length, firstId: events[0]?.id },
         'could not queue notifications for recorded events; they will not be sent',
       );
+      return [];
     }
   });
+  // The monitor publishes an event only after its transaction committed: the rows are there.
+  const unsubscribe = monitor.subscribe(() => dispatcher.kick());
+  await dispatcher.refreshDepth();
   dispatcher.start();
 
   const watchdog = cfg.watchdog
@@ -163,7 +160,7 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
 
   return {
     notifiers: () => dispatcher.statusList(),
-    outboxDepth: () => store.depth(),
+    outboxDepth: () => dispatcher.depth(),
     dispatcher: () => dispatcher.health(),
     async test(name: string) {
       const n = dispatcher.notifier(name);
@@ -178,11 +175,12 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
       }
     },
     async flush() {
-      dispatcher.step();
+      await dispatcher.step();
       await dispatcher.idle();
     },
     async stop() {
       unhook();
+      unsubscribe();
       await watchdog?.stop();
       await dispatcher.stop();
     },

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { configSchema, type ThumpConfig } from '../../src/cli/config-schema.js';
 import { parseConfigText } from '../../src/config/loader.js';
 import type { HostEvent, HostView, MonitorView, NewEvent } from '../../src/monitor/types.js';
-import { type NotifyPipeline, notifyMigrations, startNotifyPipeline } from '../../src/notify/index.js';
-import { type Db, openDb } from '../../src/store/db.js';
-import { coreMigrations, recordEvents } from '../../src/store/events.js';
+import { type NotifyPipeline, startNotifyPipeline } from '../../src/notify/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 
 /**
  * A stand-in for the running monitor: a host table the test edits by hand. The pipeline
@@ -12,6 +11,7 @@ import { coreMigrations, recordEvents } from '../../src/store/events.js';
  */
 export class FakeMonitor implements MonitorView {
   private readonly table = new Map<string, HostView>();
+  private readonly listeners = new Set<(e: HostEvent) => void>();
 
   set(id: string, over: Partial<HostView> = {}): HostView {
     const now = Date.now();
@@ -61,8 +61,15 @@ export class FakeMonitor implements MonitorView {
   detectionLateness() {
     return { bounds: [], counts: [0], sum: 0, count: 0 };
   }
-  subscribe(): () => void {
-    return () => {};
+  subscribe(listener: (e: HostEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+  /** Tells subscribers about committed events, as the real monitor does after each write. */
+  publish(events: readonly HostEvent[]): void {
+    for (const e of events) for (const l of this.listeners) l(e);
   }
 }
 
@@ -71,13 +78,16 @@ export function config(obj: object): ThumpConfig {
   return parseConfigText(configSchema, JSON.stringify(obj), 'test.yaml');
 }
 
-/** A monitor-shaped world on a real SQLite file: db, fake host table, running pipeline. */
+/** A monitor-shaped world on a real store (a SQLite file): fake host table, running pipeline. */
 export interface PipelineWorld {
-  db: Db;
+  store: Store;
   monitor: FakeMonitor;
   pipeline: NotifyPipeline;
-  /** Records events through the monitor's event log (outbox rows go in the same transaction). */
-  record(events: NewEvent[]): HostEvent[];
+  /**
+   * Records events through the store's event log (outbox rows go in the same transaction),
+   * then publishes them, as the monitor does.
+   */
+  record(events: NewEvent[]): Promise<HostEvent[]>;
   close(): Promise<void>;
 }
 
@@ -86,22 +96,26 @@ export async function startWorld(
   cfg: ThumpConfig,
   monitor = new FakeMonitor(),
 ): Promise<PipelineWorld> {
-  const db = openDb(join(dir, 'thump.db'), [coreMigrations, ...notifyMigrations]);
+  const store = await openStore(join(dir, 'thump.db'));
   let pipeline: NotifyPipeline;
   try {
-    pipeline = await startNotifyPipeline({ db, monitor, config: cfg });
+    pipeline = await startNotifyPipeline({ store, monitor, config: cfg });
   } catch (err) {
-    db.close();
+    await store.close();
     throw err;
   }
   return {
-    db,
+    store,
     monitor,
     pipeline,
-    record: (events) => recordEvents(db, events),
+    record: async (events) => {
+      const recorded = await store.events.record(events);
+      monitor.publish(recorded);
+      return recorded;
+    },
     async close() {
       await pipeline.stop();
-      db.close();
+      await store.close();
     },
   };
 }

@@ -6,8 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ResourceError } from '../../errors.js';
-import type { Db } from '../../store/db.js';
-import { SweepRecorder } from '../../store/sweeps.js';
+import type { SweepStore } from '../../store/index.js';
 import type { SweepResult, SweepRun, SweepSink } from '../types.js';
 import {
   CSV_HEADER,
@@ -26,8 +25,8 @@ export interface SinkOptions {
   /** Write text here instead of `stdout`. */
   outFile?: string;
   stdout?: Writable;
-  /** Store runs and results here. */
-  db?: Db;
+  /** Store runs and results here (`store.sweeps` of the `--db` store). */
+  db?: SweepStore;
   /** Target specs, to size the table's first column. */
   specs?: readonly string[];
 }
@@ -92,20 +91,35 @@ class TextSink implements SweepSink {
   }
 }
 
+/**
+ * Writes runs and results to the store in order: each call is chained after the previous
+ * one, `write` returns the chain (so a slow store slows the sweep instead of queuing
+ * without bound), and a failed write surfaces at the next write or at close.
+ */
 class DbSink implements SweepSink {
-  private recorder: SweepRecorder | undefined;
-  constructor(private readonly db: Db) {}
-  begin(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode' | 'everyMs'>): void {
-    this.recorder = new SweepRecorder(this.db, run);
+  private chain: Promise<void> = Promise.resolve();
+  private runId: string | undefined;
+  constructor(private readonly sweeps: SweepStore) {}
+  private queue(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(step);
+    return this.chain;
   }
-  write(r: SweepResult): void {
-    this.recorder?.write(r);
+  begin(run: Pick<SweepRun, 'id' | 'startedAt' | 'total' | 'mode' | 'everyMs'>): void {
+    this.runId = run.id;
+    void this.queue(() => this.sweeps.begin(run)).catch(() => {});
+  }
+  write(r: SweepResult): Promise<void> {
+    const id = this.runId;
+    return id === undefined ? this.chain : this.queue(() => this.sweeps.write(id, r));
   }
   end(at: number): void {
-    this.recorder?.finish(at);
-    this.recorder = undefined;
+    const id = this.runId;
+    this.runId = undefined;
+    if (id !== undefined) void this.queue(() => this.sweeps.finish(id, at)).catch(() => {});
   }
-  close(): void {}
+  close(): Promise<void> {
+    return this.chain;
+  }
 }
 
 /** Opens the output file (if any) and builds the sink set. */
@@ -128,13 +142,17 @@ export async function createSinks(opts: SinkOptions): Promise<SweepSinks> {
   return {
     beginRound: (run) => db?.begin(run),
     endRound: (at) => db?.end(at),
-    write: (r) => {
-      db?.write(r);
-      return text.write(r);
+    write: async (r) => {
+      const stored = db?.write(r);
+      await text.write(r);
+      await stored;
     },
     close: async () => {
-      db?.close();
-      await text.close();
+      try {
+        await db?.close();
+      } finally {
+        await text.close();
+      }
     },
   };
 }

@@ -1,11 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { HostEvent, HostView } from '../monitor/types.js';
-import { openDb } from '../store/db.js';
-import { OutboxStore, outboxMigrations } from '../store/outbox.js';
+import { openStore, type Store } from '../store/index.js';
 import { ManualClock } from '../util/clock.js';
 import { Dependencies } from './dependencies.js';
+import { Dispatcher, type DispatchTiming } from './dispatcher.js';
 import { NotifyError } from './errors.js';
-import { Dispatcher, type DispatchTiming } from './outbox.js';
 import { Router } from './routes.js';
 import { SilenceMatcher } from './silences.js';
 import type { NotificationBatch, Notifier } from './types.js';
@@ -36,9 +35,16 @@ class ScriptedNotifier implements Notifier {
   }
 }
 
-function setup(notifier: ScriptedNotifier, t: Partial<DispatchTiming> = {}) {
-  const db = openDb(':memory:', [outboxMigrations]);
-  const store = new OutboxStore(db);
+const open: Store[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+/** A dispatcher on a real (in-memory SQLite) store, its rows queued by the events' hook. */
+async function setup(notifier: ScriptedNotifier, t: Partial<DispatchTiming> = {}) {
+  const db = await openStore(':memory:');
+  open.push(db);
+  const store = db.outbox;
   const clock = new ManualClock(T0);
   const hosts = new Map<string, HostView>();
   const d = new Dispatcher({
@@ -46,21 +52,20 @@ function setup(notifier: ScriptedNotifier, t: Partial<DispatchTiming> = {}) {
     notifiers: [notifier],
     router: new Router([], [notifier.name], 0),
     dependencies: new Dependencies([]),
-    world: { host: (id) => hosts.get(id), silences: () => new SilenceMatcher([]) },
+    world: { host: (id) => hosts.get(id), silences: async () => new SilenceMatcher([]) },
     timing: { ...timing, ...t },
     clock,
     random: () => 1,
   });
-  let id = 0;
-  const record = (type: HostEvent['type'], hostId: string) => {
-    const e: HostEvent = { id: ++id, type, hostId, at: clock.now(), details: {} };
-    store.transaction(() => d.enqueue([e]));
-    return e;
+  db.events.onRecorded((events) => d.rows(events));
+  const record = async (type: HostEvent['type'], hostId: string): Promise<HostEvent> => {
+    const [e] = await db.events.record([{ type, hostId, at: clock.now(), details: {} }]);
+    return e as HostEvent;
   };
   const setHost = (hostId: string, state: HostView['state']) =>
     hosts.set(hostId, { id: hostId, state, flapping: false, labels: {}, checks: [] } as unknown as HostView);
   const run = async () => {
-    d.step();
+    await d.step();
     await d.idle();
   };
   return { db, store, clock, d, record, setHost, run, host: (id: string) => hosts.get(id) };
@@ -69,26 +74,26 @@ function setup(notifier: ScriptedNotifier, t: Partial<DispatchTiming> = {}) {
 describe('Dispatcher', () => {
   it('waits group_wait from the first ready row, then sends one batch', async () => {
     const n = new ScriptedNotifier('ops');
-    const w = setup(n);
-    w.record('down', 'a');
+    const w = await setup(n);
+    await w.record('down', 'a');
     w.clock.advance(4_000);
-    w.record('down', 'b');
+    await w.record('down', 'b');
     await w.run();
     expect(n.sent).toHaveLength(0);
     w.clock.advance(6_000);
     await w.run(); // forms the batch
     await w.run(); // sends it
     expect(n.sent.map((b) => b.title)).toEqual(['2 hosts down: a, b']);
-    expect(w.store.depth()).toBe(0);
+    expect(await w.store.depth()).toBe(0);
   });
 
-  it('queues each event once per notifier even when replayed', () => {
+  it('queues each event once per notifier even when replayed', async () => {
     const n = new ScriptedNotifier('ops');
-    const w = setup(n);
-    const e = w.record('down', 'a');
-    w.store.transaction(() => w.d.enqueue([e]));
-    expect(w.store.depth()).toBe(1);
-    expect(w.store.cursor()).toBe(e.id);
+    const w = await setup(n);
+    const e = await w.record('down', 'a');
+    expect(await w.store.enqueue(w.d.rows([e]))).toBe(0);
+    expect(await w.store.depth()).toBe(1);
+    expect(await w.store.cursor()).toBe(e.id);
   });
 
   it('retries with growing delays, then gives up at the deadline with the reason', async () => {
@@ -96,27 +101,27 @@ describe('Dispatcher', () => {
       'ops',
       () => new NotifyError('endpoint said 503', { reason: 'http-5xx', retryable: true }),
     );
-    const w = setup(n, { retryDeadlineMs: 10_000 });
-    w.record('down', 'a');
+    const w = await setup(n, { retryDeadlineMs: 10_000 });
+    await w.record('down', 'a');
     w.clock.advance(10_000);
     await w.run();
     await w.run(); // attempt 1 fails, next in 1 s
     expect(n.attempts).toBe(1);
-    let next = w.d.step();
+    let next = await w.d.step();
     expect(next).toBe(w.clock.now() + 1_000);
     w.clock.set(next as number);
     await w.run(); // attempt 2 fails, next in 2 s
-    next = w.d.step();
+    next = await w.d.step();
     expect(next).toBe(w.clock.now() + 2_000);
     for (let i = 0; i < 10 && w.d.statusList()[0]?.state !== 'failed'; i++) {
-      w.clock.set((w.d.step() ?? w.clock.now()) as number);
+      w.clock.set(((await w.d.step()) ?? w.clock.now()) as number);
       await w.run();
     }
     const st = w.d.statusList()[0];
     expect(st?.state).toBe('failed');
     expect(st?.lastError).toMatch(/^gave up after \d+ attempts over \d+s: endpoint said 503$/);
     expect(st?.failuresByReason['http-5xx']).toBe(n.attempts);
-    expect(w.store.depth()).toBe(0);
+    expect(await w.store.depth()).toBe(0);
   });
 
   it('does not retry a permanent error', async () => {
@@ -124,8 +129,8 @@ describe('Dispatcher', () => {
       'ops',
       () => new NotifyError('HTTP 404', { reason: 'http-4xx', retryable: false }),
     );
-    const w = setup(n);
-    w.record('down', 'a');
+    const w = await setup(n);
+    await w.record('down', 'a');
     w.clock.advance(10_000);
     await w.run();
     await w.run();
@@ -137,9 +142,9 @@ describe('Dispatcher', () => {
 
   it('reminds every repeat_interval while the host stays down, and keeps the rows reminders need', async () => {
     const n = new ScriptedNotifier('ops');
-    const w = setup(n, { repeatIntervalMs: 60_000 });
+    const w = await setup(n, { repeatIntervalMs: 60_000 });
     w.setHost('a', 'down');
-    w.record('down', 'a');
+    await w.record('down', 'a');
     w.clock.advance(10_000);
     await w.run();
     await w.run();
@@ -158,12 +163,12 @@ describe('Dispatcher', () => {
 describe('Dispatcher soft state', () => {
   it('holds a down for the alert_after intervals of the host label, counted from its last beat', async () => {
     const n = new ScriptedNotifier('ops');
-    const w = setup(n, { groupWaitMs: 0 });
+    const w = await setup(n, { groupWaitMs: 0 });
     w.setHost('a', 'down');
     // 5 intervals of 2 s from a last beat 6 s ago: the page is due 4 s from now.
     const hosts = { lastBeatAt: T0 - 6_000, intervalMs: 2_000, labels: { alert_after: '5' } };
     Object.assign(w.host('a') as object, hosts);
-    w.record('down', 'a');
+    await w.record('down', 'a');
     await w.run();
     await w.run();
     expect(n.sent).toHaveLength(0);

@@ -1,13 +1,14 @@
 import type pino from 'pino';
 import type { HostEvent, HostView } from '../monitor/types.js';
-import type { OutboxStore, QueuedBatch } from '../store/outbox.js';
+import type { NewOutboxRow, OutboxStore, QueuedBatch } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { backoffDelay } from './backoff.js';
 import type { Dependencies } from './dependencies.js';
 import { DispatchFailures } from './dispatch-failures.js';
+import { planContext, unknownNotifierPlan } from './dispatch-plan.js';
 import { toNotifyError } from './errors.js';
-import { type OutboxItem, type PlanContext, planGroup } from './grouping.js';
+import { type GroupPlan, planGroup } from './grouping.js';
 import type { Router } from './routes.js';
 import type { SilenceMatcher } from './silences.js';
 import type { DispatcherHealth, Notifier, NotifierStatus } from './types.js';
@@ -26,10 +27,12 @@ export interface DispatchTiming {
 /** What the dispatcher reads about the world (the running monitor and the silences). */
 export interface World {
   host(id: string): HostView | undefined;
-  silences(): SilenceMatcher;
+  /** The silences in force (read from the store before each group is planned). */
+  silences(): Promise<SilenceMatcher>;
 }
 
 export interface DispatcherDeps {
+  /** The durable outbox (`store.outbox`): claimed, fixed, sent and acked through it. */
   store: OutboxStore;
   notifiers: readonly Notifier[];
   router: Router;
@@ -54,9 +57,10 @@ function alertAfterLabel(v: string | undefined): number | undefined {
 const MAX_SLEEP_MS = 30_000;
 
 /**
- * The outbox dispatcher. Rows enter with {@link Dispatcher.enqueue} inside the events'
- * transaction. Each {@link Dispatcher.step} closes due group windows (one plan per
- * notifier, see `planGroup`), queues reminders, and starts at most one send per notifier
+ * The outbox dispatcher. Rows enter through {@link Dispatcher.rows}, the pure hook the
+ * store runs inside the events' transaction (`store.events.onRecorded`). Each
+ * {@link Dispatcher.step} claims due group windows (one plan per notifier, see `planGroup`,
+ * fixed in the claim's transaction), queues reminders, and starts at most one send per notifier
  * (its oldest batch: messages arrive in order). Failed sends are retried with jittered
  * exponential backoff until the batch's deadline; a permanent error marks the batch and
  * the notifier `failed` (later batches are still tried once each, so one bad message
@@ -69,6 +73,10 @@ export class Dispatcher {
   private readonly stopController = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private kickPending = false;
+  /** Steps run one after the other (a kick during a step runs after it). */
+  private serial: Promise<unknown> = Promise.resolve();
+  /** The outbox depth as of the last step (the HTTP API and /metrics read it synchronously). */
+  private lastDepth = 0;
   private nextPruneAt = 0;
   private running = false;
   private readonly log: pino.Logger | undefined;
@@ -91,15 +99,15 @@ export class Dispatcher {
   }
 
   /**
-   * Queues outbox rows for freshly recorded events. Must run inside the transaction that
-   * records them (an `onEventsRecorded` hook), so an event and its notifications are
-   * durable together. Idempotent per (event, notifier).
+   * The outbox rows for freshly recorded events: the store calls this inside the
+   * transaction that records them (`store.events.onRecorded`), so an event and its
+   * notifications are durable together. Pure and synchronous (it reads the monitor's
+   * in-memory hosts); the store ignores a repeated (event, notifier).
    */
-  enqueue(events: readonly HostEvent[]): void {
+  rows(events: readonly HostEvent[]): NewOutboxRow[] {
     const now = this.deps.clock.now();
-    let max = 0;
+    const out: NewOutboxRow[] = [];
     for (const e of events) {
-      max = Math.max(max, e.id);
       const host = e.hostId === '' ? undefined : this.deps.world.host(e.hostId);
       const perHost = alertAfterLabel(host?.labels.alert_after);
       for (const t of this.deps.router.targets(e, host?.labels ?? {})) {
@@ -109,26 +117,43 @@ export class Dispatcher {
           // Soft state: page only once N intervals passed since the last beat.
           readyAt = Math.max(now, host.lastBeatAt + alertAfter * host.intervalMs);
         }
-        this.deps.store.enqueue(e, t.notifier, 0, now, readyAt);
+        out.push({ event: e, notifier: t.notifier, reminder: 0, createdAt: now, readyAt });
       }
     }
-    if (max > 0) this.deps.store.setCursor(max);
-    this.kick();
+    return out;
   }
 
-  /** Runs a step soon (after the current transaction commits). */
+  /**
+   * The outbox depth as of the last step, plus rows queued since ({@link noteQueued}):
+   * the HTTP API and /metrics read it synchronously; every step sets it exactly again.
+   */
+  depth(): number {
+    return this.lastDepth;
+  }
+
+  /** Counts rows the events' hook just queued, until the next step recounts. */
+  noteQueued(rows: number): void {
+    this.lastDepth += rows;
+  }
+
+  /** Reads the depth from the store now (start-up, before the first step). */
+  async refreshDepth(): Promise<void> {
+    this.lastDepth = await this.deps.store.depth();
+  }
+
+  /** Runs a step soon (call it after the events' transaction committed). */
   kick(): void {
     if (!this.running || this.kickPending) return;
     this.kickPending = true;
     setImmediate(() => {
       this.kickPending = false;
-      if (this.running) this.run();
+      if (this.running) void this.run();
     });
   }
 
   start(): void {
     this.running = true;
-    this.run();
+    void this.run();
   }
 
   /** Stops timers; waits up to `graceMs` for sends in flight, then aborts them (they are retried after restart). */
@@ -191,12 +216,12 @@ export class Dispatcher {
     }
   }
 
-  private run(): void {
+  private async run(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     let next: number | undefined;
     try {
-      next = this.step();
+      next = await this.step();
       this.failures.stepOk();
     } catch (err) {
       this.failures.note(err, this.deps.clock.now(), true);
@@ -207,23 +232,31 @@ export class Dispatcher {
       next = this.deps.clock.now() + 1_000;
     }
     if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer); // a kick's run finished meanwhile
     const delay =
       next === undefined ? MAX_SLEEP_MS : Math.max(0, Math.min(MAX_SLEEP_MS, next - this.deps.clock.now()));
-    this.timer = setTimeout(() => this.run(), delay);
+    this.timer = setTimeout(() => void this.run(), delay);
     this.timer.unref();
   }
 
   /**
-   * One dispatcher step at the clock's `now`. Returns when it next has something to do
-   * (undefined: nothing scheduled). Sends started here complete asynchronously.
+   * One dispatcher step at the clock's `now` (steps never overlap: a second call waits for
+   * the first). Resolves with when it next has something to do (undefined: nothing
+   * scheduled). Sends started here complete asynchronously.
    */
-  step(): number | undefined {
+  step(): Promise<number | undefined> {
+    const p = this.serial.then(() => this.stepOnce());
+    this.serial = p.catch(() => undefined);
+    return p;
+  }
+
+  private async stepOnce(): Promise<number | undefined> {
     const { store, timing } = this.deps;
     const now = this.deps.clock.now();
     if (now >= this.nextPruneAt) {
       // Finished rows are history, not state: keep a week for inspection, then drop them.
       this.nextPruneAt = now + PRUNE_EVERY_MS;
-      const n = store.prune(now - KEEP_FINISHED_MS);
+      const n = await store.prune(now - KEEP_FINISHED_MS);
       if (n > 0) this.log?.debug({ rows: n }, 'pruned old outbox rows');
     }
     let next: number | undefined;
@@ -232,50 +265,39 @@ export class Dispatcher {
     };
 
     if (timing.repeatIntervalMs > 0) {
-      store.transaction(() => {
-        for (const a of store.alertsDue(now - timing.repeatIntervalMs)) {
-          if (this.notifiers.has(a.notifier)) store.remind(a, now);
-        }
-      });
-      const oldest = store.nextAlertNotified();
+      await store.remindDue(now - timing.repeatIntervalMs, now, [...this.notifiers.keys()]);
+      const oldest = await store.nextAlertNotified();
       if (oldest !== undefined) wake(oldest + timing.repeatIntervalMs);
     }
 
     // While a notifier still has a message queued or in flight, its new rows keep
     // accumulating and become one batch when it is free: under load (or during an endpoint
     // outage) messages get bigger instead of more numerous, and order is kept.
-    const queued = store.headTimes();
-    for (const [name, first] of store.firstReady()) {
+    const queued = await store.headTimes();
+    for (const [name, first] of await store.firstReady()) {
       if (queued.has(name) || this.inflight.has(name)) continue;
       const due = first + timing.groupWaitMs;
       if (now < due) {
         wake(due);
         continue;
       }
-      const items = store.pending(name, now);
-      if (!this.notifiers.has(name)) {
-        store.transaction(() => {
-          for (const i of items) store.suppress(i.rowId, 'unknown-notifier');
-        });
-        continue;
-      }
-      this.formBatches(name, items, now);
+      await this.formBatches(name, now);
       // Rows held back by alert_after may still wait.
-      const later = store.firstReady().get(name);
+      const later = (await store.firstReady()).get(name);
       if (later !== undefined) wake(Math.max(later + timing.groupWaitMs, now + 1));
     }
 
-    for (const [name, at] of store.headTimes()) {
+    for (const [name, at] of await store.headTimes()) {
       if (this.inflight.has(name)) continue;
       if (at > now) {
         wake(at);
         continue;
       }
-      const head = store.head(name);
+      const head = await store.head(name);
       const notifier = this.notifiers.get(name);
       if (!head) continue;
       if (!notifier) {
-        store.markFailed(head.batch.id, 'notifier no longer configured');
+        await store.markFailed(head.batch.id, 'notifier no longer configured');
         wake(now);
         continue;
       }
@@ -285,44 +307,23 @@ export class Dispatcher {
       });
       this.inflight.set(name, p);
     }
+    await this.refreshDepth();
     return next;
   }
 
-  private formBatches(name: string, items: OutboxItem[], now: number): void {
-    if (items.length === 0) return;
-    const { store, timing, world, dependencies } = this.deps;
-    const silences = world.silences();
-    const ctx: PlanContext = {
-      now,
-      maxListed: timing.maxListed,
-      silenced: (hostId, at) => {
-        const s = silences.find(hostId, at);
-        return s ? `silence ${s.id}${s.comment ? `: ${s.comment}` : ''}` : undefined;
-      },
-      host: (id) => world.host(id),
-      stillFailing: (hostId, key) => {
-        if (key === 'network') return true;
-        const h = world.host(hostId);
-        if (!h) return false;
-        if (key === 'down') return h.state === 'down';
-        const checkId = key.slice('check:'.length);
-        return h.checks.some((c) => c.id === checkId && c.severity > 0);
-      },
-      parentOf: (hostId, labels) => dependencies.parentOf(hostId, labels),
-      isOpen: (hostId, key) => store.isOpen(name, hostId, key),
-    };
-    const plan = planGroup(items, ctx);
-    store.transaction(() => {
-      for (const s of plan.suppressed)
-        store.suppress(s.rowId, s.detail ? `${s.reason}: ${s.detail}` : s.reason);
-      // Closes first: a problem resolved and raised again within one group ends open.
-      for (const c of plan.close) store.closeAlert(name, c.hostId, c.key);
-      for (const a of plan.open) store.openAlert(name, a.hostId, a.key, a.eventId, now);
-      for (const r of plan.rewrites) store.rewriteEvent(r.rowId, r.event);
-      for (const b of plan.batches) {
-        store.addBatch(name, b.kind, b.title, b.text, b.rowIds, now, now + timing.retryDeadlineMs);
-      }
+  /** Claims the notifier's ready rows and fixes their plan in the claim's transaction. */
+  private async formBatches(name: string, now: number): Promise<void> {
+    const { store, timing, world } = this.deps;
+    const silences = this.notifiers.has(name) ? await world.silences() : undefined;
+    const made: { plan?: GroupPlan } = {};
+    await store.claim(name, now, now + timing.retryDeadlineMs, ({ items, open }) => {
+      made.plan = silences
+        ? planGroup(items, planContext(this.deps, now, open, silences))
+        : unknownNotifierPlan(items);
+      return made.plan;
     });
+    const plan = made.plan;
+    if (!plan) return;
     if (plan.suppressed.length > 0) {
       const reasons: Record<string, number> = {};
       const total = this.statuses.get(name)?.suppressedByReason;
@@ -345,7 +346,7 @@ export class Dispatcher {
     try {
       await notifier.send(q.batch, attempt);
       const now = clock.now();
-      store.markSent(q.batch.id, now);
+      await store.markSent(q.batch.id, now);
       st.sent++;
       st.lastSentAt = now;
       st.state = 'ok';
@@ -370,7 +371,7 @@ export class Dispatcher {
               this.deps.random,
             );
         if (now + delay <= q.deadlineAt) {
-          store.markRetry(q.batch.id, now + delay, err.message);
+          await store.markRetry(q.batch.id, now + delay, err.message);
           st.state = 'retrying';
           this.log?.warn(
             { notifier: notifier.name, batch: q.batch.id, reason: err.reason, attempts, ms: now - started },
@@ -379,7 +380,7 @@ export class Dispatcher {
           return;
         }
         const msg = `gave up after ${attempts} attempts over ${formatDuration(now - q.batch.createdAt)}: ${err.message}`;
-        store.markFailed(q.batch.id, msg);
+        await store.markFailed(q.batch.id, msg);
         st.state = 'failed';
         st.lastError = msg;
         this.log?.error(
@@ -388,7 +389,7 @@ export class Dispatcher {
         );
         return;
       }
-      store.markFailed(q.batch.id, err.message);
+      await store.markFailed(q.batch.id, err.message);
       st.state = 'failed';
       this.log?.error(
         { notifier: notifier.name, batch: q.batch.id, reason: err.reason },

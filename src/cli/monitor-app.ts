@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import type pino from 'pino';
-import type { ThumpConfig } from '../cli/config-schema.js';
+import { ConfigError } from '../errors.js';
 import {
   type HttpServer,
   httpLimits,
@@ -8,17 +8,27 @@ import {
   parseListen,
   startHttpServer,
 } from '../http/index.js';
+import {
+  formatListen,
+  MonitorService,
+  parseMulticast,
+  parseUdpListen,
+  type UdpListen,
+} from '../monitor/index.js';
 import { type NotifyPipeline, startNotifyPipeline } from '../notify/index.js';
-import { type Db, openDb } from '../store/db.js';
-import { coreMigrations } from '../store/events.js';
-import { formatListen, parseMulticast, parseUdpListen, type UdpListen } from './listen.js';
-import { Monitor } from './monitor.js';
-import { configuredHttpToken, monitorKeyring } from './secrets.js';
+import type { Db } from '../store/db.js';
+import { openStore, type Store } from '../store/index.js';
+import type { ThumpConfig } from './config-schema.js';
+import { configuredHttpToken, monitorKeyring } from './monitor-secrets.js';
 
-/** A monitor with its database, notify pipeline and HTTP server, as `thump monitor` runs it. */
+/**
+ * A monitor with its store, notify pipeline and HTTP server, as `thump monitor` runs it:
+ * the one place that wires the monitor, notify and HTTP areas together.
+ */
 export interface RunningMonitor {
-  monitor: Monitor;
-  db: Db;
+  monitor: MonitorService;
+  store: Store;
+  /** The store's target with any password redacted (safe to print). */
   dbPath: string;
   udp: UdpListen[];
   httpUrl?: string;
@@ -26,13 +36,37 @@ export interface RunningMonitor {
   stop(): Promise<void>;
 }
 
-function httpToken(cfg: ThumpConfig, env: NodeJS.ProcessEnv, dbPath: string): string {
-  return configuredHttpToken(cfg, env) ?? loadOrCreateToken(join(dirname(dbPath), 'api-token')).token;
+/** The API token: configured, else generated next to a SQLite file (a PostgreSQL store has no folder). */
+function httpToken(cfg: ThumpConfig, env: NodeJS.ProcessEnv, store: Store): string {
+  const configured = configuredHttpToken(cfg, env);
+  if (configured !== undefined) return configured;
+  if (store.kind !== 'sqlite') {
+    throw new ConfigError(
+      'http: with a PostgreSQL store (monitor.db_path is a URL) the API token cannot be generated next to the database file; set http.token or http.token_file, or use --http off',
+    );
+  }
+  return loadOrCreateToken(join(dirname(store.target), 'api-token')).token;
+}
+
+/**
+ * TEMPORARY until the HTTP layer takes a `Store` (wave 2B): the SQLite handle under a
+ * SQLite store for the routes that still read it. PostgreSQL has none, so the API is
+ * refused there for now (`--http off` runs the monitor and notifications without it).
+ */
+function legacyDb(store: Store): Db {
+  const db = (store as { db?: Db }).db;
+  if (db === undefined) {
+    throw new ConfigError(
+      'http: this build serves the HTTP API from a SQLite store only; with a PostgreSQL monitor.db_path run with --http off (http.listen: off)',
+    );
+  }
+  return db;
 }
 
 /**
  * Validates everything that can be wrong before binding anything (secret, listen
- * addresses), then opens the database, starts the notify pipeline (so its outbox hook sees
+ * addresses), then opens the store (`openStore`: a SQLite path or a PostgreSQL URL),
+ * starts the notify pipeline (so its outbox hook sees
  * the very first event), the monitor and the HTTP server. Errors are ThumpErrors: usage
  * problems exit 2, unavailable resources (db, ports) exit 1.
  */
@@ -48,13 +82,9 @@ export async function runMonitor(
   for (const g of m.multicast) parseMulticast(g, 'monitor.multicast (--multicast)');
   const httpListen =
     cfg.http.listen === 'off' ? undefined : parseListen(cfg.http.listen, 'http.listen (--http)');
-  const dbPath = m.db_path;
-  const db = openDb(dbPath, [coreMigrations]);
-  const cleanup: Array<() => Promise<void> | void> = [
-    () => {
-      db.close();
-    },
-  ];
+  const store = await openStore(m.db_path);
+  const dbPath = store.target;
+  const cleanup: Array<() => Promise<void> | void> = [() => store.close()];
   const unwind = async () => {
     for (const f of cleanup.reverse()) {
       try {
@@ -65,8 +95,8 @@ export async function runMonitor(
     }
   };
   try {
-    const monitor = new Monitor({
-      db,
+    const monitor = new MonitorService({
+      store,
       keyring,
       listen,
       multicast: m.multicast,
@@ -99,17 +129,25 @@ export async function runMonitor(
       },
       logger: log,
     });
-    const pipeline: NotifyPipeline = await startNotifyPipeline({ db, monitor, config: cfg, logger: log });
+    const pipeline: NotifyPipeline = await startNotifyPipeline({
+      store,
+      monitor,
+      config: cfg,
+      logger: log,
+    });
     cleanup.push(() => pipeline.stop());
     await monitor.start();
     cleanup.push(() => monitor.stop());
     let http: HttpServer | undefined;
     if (httpListen) {
+      const token = httpToken(cfg, env, store);
       http = await startHttpServer({
         monitor,
-        db,
+        // Both until wave 2B's HttpDeps takes `store` instead of `db` (drop `db` at merge).
+        db: legacyDb(store),
+        ...{ store },
         listen: httpListen,
-        token: httpToken(cfg, env, dbPath),
+        token,
         notify: pipeline,
         logger: log,
         info: { ...opts.info, udp: monitor.udp.map(formatListen), db: dbPath, keyIds: keyring.ids() },
@@ -127,7 +165,7 @@ export async function runMonitor(
     let stopping: Promise<void> | undefined;
     return {
       monitor,
-      db,
+      store,
       dbPath,
       udp: monitor.udp,
       ...(http ? { httpUrl: http.url } : {}),

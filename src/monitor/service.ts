@@ -1,8 +1,6 @@
 import type pino from 'pino';
 import type { Keyring } from '../protocol/index.js';
-import type { Db } from '../store/db.js';
-import { recordEvents } from '../store/events.js';
-import { loadHosts, type StoredHost, upsertHosts } from '../store/hosts.js';
+import type { NewStoreEvent, Store, StoredHost } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import { type CoreOptions, MonitorCore } from './core.js';
 import { EventLoopLagMonitor } from './event-loop-lag.js';
@@ -25,7 +23,8 @@ import type {
 const FLUSH_CHUNK = 1000;
 
 export interface MonitorOptions {
-  db: Db;
+  /** Where hosts and events persist (SQLite file or PostgreSQL, see docs/store.md). */
+  store: Store;
   keyring: Keyring;
   listen: readonly UdpListen[];
   multicast?: readonly string[];
@@ -44,12 +43,24 @@ export interface MonitorOptions {
 }
 
 /**
- * The running monitor: UDP receiver -> ingest -> core; a timer that advances the detector at
- * every slot; events recorded in SQLite at once (in the same transaction as the affected
- * hosts' rows and the notify pipeline's outbox rows), then logged and published to
- * subscribers; other host changes flushed in batches. Implements {@link MonitorView}.
+ * A key unique per host transition (`web-1:down:1712345678000`, a check's id appended), so
+ * recording the same transition twice (a retry, a monitor taking over) stores it once.
  */
-export class Monitor implements MonitorView {
+export function transitionKey(e: NewEvent): string {
+  const base = `${e.hostId}:${e.type}:${e.at}`;
+  return e.type === 'check' && typeof e.details.id === 'string' ? `${base}:${e.details.id}` : base;
+}
+
+/**
+ * The running monitor service: UDP receiver -> ingest -> core; a timer that advances the
+ * detector at every slot; events recorded in the {@link Store} at once (in the same
+ * transaction as the affected hosts' rows and the notify pipeline's outbox rows), then
+ * logged and published to subscribers; other host changes flushed in batches. Store writes
+ * are asynchronous and never awaited on the beat path: at most one event write is in flight,
+ * events taken meanwhile wait for the next one, and a failed write is retried with them.
+ * Implements {@link MonitorView}.
+ */
+export class MonitorService implements MonitorView {
   readonly core: MonitorCore;
   private readonly receiver: UdpReceiver;
   private readonly clock: Clock;
@@ -59,9 +70,15 @@ export class Monitor implements MonitorView {
   private tickTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private persistScheduled = false;
-  private unsaved: NewEvent[] = [];
+  /** Events taken from the core but not yet committed (a failed write's, or waiting for one). */
+  private unsaved: NewStoreEvent[] = [];
+  /** The event write in flight, if any (one at a time keeps the log in order). */
+  private recording: Promise<void> | undefined;
+  /** How many events the write in flight carries. */
+  private recordingCount = 0;
+  /** The host-row flush in flight, if any. */
+  private flushing: Promise<void> | undefined;
   private running = false;
-  private flushing = false;
   private readonly lag = new EventLoopLagMonitor();
   private readonly writeErrors = { events: 0, hosts: 0 };
   private lastEventWriteError: { at: number; message: string } | undefined;
@@ -97,9 +114,8 @@ export class Monitor implements MonitorView {
 
   /** Restores known hosts (no `new` events, start-up grace), binds UDP, starts the timers. */
   async start(): Promise<void> {
-    const now = this.clock.now();
-    const stored = loadHosts(this.opts.db);
-    this.core.restore(stored, now);
+    const stored = await this.opts.store.hosts.load();
+    this.core.restore(stored, this.clock.now());
     await this.receiver.start();
     this.running = true;
     if (this.receiver.fallbackReason !== undefined) {
@@ -118,7 +134,7 @@ export class Monitor implements MonitorView {
     this.lag.start();
     this.scheduleTick();
     const every = this.opts.flushIntervalMs ?? 1000;
-    this.flushTimer = setInterval(() => this.flush(), every);
+    this.flushTimer = setInterval(() => void this.flush(), every);
   }
 
   /** Stops receiving, records pending events, writes every changed host. */
@@ -129,8 +145,21 @@ export class Monitor implements MonitorView {
     clearInterval(this.flushTimer);
     this.lag.stop();
     await this.receiver.stop();
+    await this.settle();
+    await this.flushing;
+    // Everything left, in chunks, until done or the store refuses (then the rows are lost
+    // with the process; the events were retried above, the host rows are caught up by the
+    // next run's beats).
+    while (this.core.dirtyCount > 0 && (await this.writeChunk(Number.POSITIVE_INFINITY))) {}
+  }
+
+  /**
+   * Records every event taken so far and waits for it (tests, stop()). Resolves even when
+   * the store refuses (the events stay pending; see {@link health}).
+   */
+  async settle(): Promise<void> {
     this.persist();
-    this.flush(true);
+    while (this.recording) await this.recording;
   }
 
   private scheduleTick(): void {
@@ -156,37 +185,48 @@ export class Monitor implements MonitorView {
     });
   }
 
-  /** Records pending events (with their hosts' rows and the hooks' outbox rows), then publishes. */
+  /**
+   * Starts recording pending events (with their hosts' rows and the hooks' outbox rows);
+   * publishes them once committed. Never waits: with a write in flight the events queue for
+   * the next one, which starts when that one settles.
+   */
   private persist(): void {
     const fresh = this.core.takeEvents();
-    const events = this.unsaved.length > 0 ? [...this.unsaved, ...fresh] : fresh;
-    if (events.length === 0) return;
-    const db = this.opts.db;
+    for (const e of fresh) this.unsaved.push({ ...e, transitionKey: transitionKey(e) });
+    if (this.recording || this.unsaved.length === 0) return;
+    const events = this.unsaved;
+    this.unsaved = [];
+    this.recordingCount = events.length;
     const touched = new Set<number>();
     for (const e of events) {
       const i = e.hostId === '' ? -1 : this.core.reg.find(e.hostId);
       if (i >= 0) touched.add(i);
     }
-    let recorded: HostEvent[];
-    try {
-      recorded = recordEvents(db, events, (tx) => {
-        upsertHosts(
-          tx,
-          [...touched].map((i) => this.core.reg.snapshot(i)),
+    const hosts: StoredHost[] = [...touched].map((i) => this.core.reg.snapshot(i));
+    this.recording = this.opts.store.events.record(events, { hosts }).then(
+      (recorded) => {
+        this.lastEventWriteError = undefined;
+        this.recording = undefined;
+        this.recordingCount = 0;
+        this.publish(recorded);
+        if (this.unsaved.length > 0) this.persist();
+      },
+      (err: unknown) => {
+        // Kept in order before anything taken meanwhile; the next tick or datagram retries.
+        this.unsaved = [...events, ...this.unsaved];
+        this.recording = undefined;
+        this.recordingCount = 0;
+        this.writeErrors.events++;
+        this.lastEventWriteError = { at: this.clock.now(), message: (err as Error).message };
+        this.log.error(
+          { err: (err as Error).message, pending: this.unsaved.length },
+          'cannot record events; will retry',
         );
-      });
-      this.unsaved = [];
-      this.lastEventWriteError = undefined;
-    } catch (err) {
-      this.unsaved = events;
-      this.writeErrors.events++;
-      this.lastEventWriteError = { at: this.clock.now(), message: (err as Error).message };
-      this.log.error(
-        { err: (err as Error).message, pending: events.length },
-        'cannot record events; will retry',
-      );
-      return;
-    }
+      },
+    );
+  }
+
+  private publish(recorded: readonly HostEvent[]): void {
     for (const e of recorded) {
       this.log[eventLevel(e)](
         { event: e.type, host: e.hostId || undefined, id: e.id, at: e.at, ...e.details },
@@ -205,43 +245,36 @@ export class Monitor implements MonitorView {
   /**
    * Writes changed host rows: at most `flushMaxRows` per interval (20,000 by default, so a
    * huge fleet costs a bounded share of CPU: rows are deduplicated per host, so each host is
-   * written round-robin), in transactions of {@link FLUSH_CHUNK} rows with a yield to the
-   * event loop between them, so neither UDP reads nor the detector's ticks wait for a long
-   * write. Also emits the reject summary. `sync` writes everything at once (stop()).
+   * written round-robin), in transactions of {@link FLUSH_CHUNK} rows, one after the other
+   * (the event loop runs UDP reads and ticks between them). Also retries pending events and
+   * emits the reject summary. Returns the flush in progress (a new one only when none is).
    */
-  flush(sync = false): void {
+  flush(): Promise<void> {
     this.persist();
     this.ingest.flushWarnings(this.clock.now());
-    if (sync) {
-      while (this.core.dirtyCount > 0 && this.writeChunk(Number.POSITIVE_INFINITY)) {}
-      return;
-    }
-    if (this.flushing) return;
-    let budget = this.opts.flushMaxRows ?? 20_000;
-    const step = () => {
-      if (!this.running || budget <= 0 || this.core.dirtyCount === 0) {
-        this.flushing = false;
-        return;
+    if (this.flushing) return this.flushing;
+    const run = async () => {
+      let budget = this.opts.flushMaxRows ?? 20_000;
+      while (this.running && budget > 0 && this.core.dirtyCount > 0) {
+        const n = Math.min(FLUSH_CHUNK, budget);
+        budget -= n;
+        if (!(await this.writeChunk(n))) return;
       }
-      const n = Math.min(FLUSH_CHUNK, budget);
-      budget -= n;
-      if (!this.writeChunk(n)) {
-        this.flushing = false;
-        return;
-      }
-      setImmediate(step);
     };
-    this.flushing = true;
-    step();
+    const p = run().finally(() => {
+      this.flushing = undefined;
+    });
+    this.flushing = p;
+    return p;
   }
 
   /** One transaction of at most `max` changed hosts; false when it failed (rows requeued). */
-  private writeChunk(max: number): boolean {
+  private async writeChunk(max: number): Promise<boolean> {
     const idx = this.core.takeDirty(max);
     if (idx.length === 0) return false;
     const rows: StoredHost[] = idx.map((i) => this.core.reg.snapshot(i));
     try {
-      this.opts.db.transaction(() => upsertHosts(this.opts.db, rows))();
+      await this.opts.store.hosts.save(rows);
       return true;
     } catch (err) {
       this.writeErrors.hosts++;
@@ -282,7 +315,7 @@ export class Monitor implements MonitorView {
     const eventLoop = this.lag.read();
     return {
       storeWriteErrors: { ...this.writeErrors },
-      pendingEvents: this.unsaved.length,
+      pendingEvents: this.unsaved.length + this.recordingCount,
       ...(this.lastEventWriteError ? { lastEventWriteError: { ...this.lastEventWriteError } } : {}),
       ...(eventLoop ? { eventLoop } : {}),
     };

@@ -1,7 +1,7 @@
 import type pino from 'pino';
-import type { ThumpConfig } from '../cli/config-schema.js';
 import { readSecretFile } from '../config/index.js';
 import { Keyring, loadKeyring } from '../protocol/index.js';
+import type { ThumpConfig } from './config-schema.js';
 
 /**
  * The keyring from `monitor.secret_file` (or `THUMP_SECRET_FILE`) plus `THUMP_SECRET`.
