@@ -3,9 +3,9 @@
  * the bare `JSON.stringify(monitor.hosts())` (the least any JSON host list can cost).
  *   node --import tsx bench/http-api.ts [hosts=10000] [rounds=20]
  */
-import Database from 'better-sqlite3';
 import { buildHttpApp } from '../src/http/app.js';
-import { FakeMonitor } from '../src/http/fake-monitor.js';
+import { openStore } from '../src/store/index.js';
+import { FakeMonitor } from '../test/support/fake-monitor.js';
 
 const N = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 20);
@@ -26,9 +26,8 @@ for (let i = 0; i < N; i++) {
 }
 const app = buildHttpApp({
   monitor,
-  db: new Database(':memory:'),
+  store: await openStore(':memory:'),
   listen: { host: '127.0.0.1', port: 0 },
-  events: monitor,
 });
 await app.ready();
 

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp, STATIC_DIR } from '../src/http/app.js';
-import { FakeMonitor } from '../src/http/fake-monitor.js';
 import { COMPACT_FIELDS } from '../src/http/json.js';
 import { EVENT_TYPES, HOST_STATES } from '../src/monitor/types.js';
 import { SEVERITY_NAMES } from '../src/protocol/types.js';
+import { openStore } from '../src/store/index.js';
+import { FakeMonitor } from './support/fake-monitor.js';
 
 /**
  * The dashboard's plain ES modules (static/js, no build step) run here in Node against the
@@ -44,9 +44,8 @@ beforeAll(async () => {
   monitor.setHost({ id: 'web-1', state: 'down' }, now);
   app = buildHttpApp({
     monitor,
-    db: new Database(':memory:'),
+    store: await openStore(':memory:'),
     listen: { host: '127.0.0.1', port: 0 },
-    events: monitor,
   });
   await app.ready();
   compact = await load('compact-host.js');

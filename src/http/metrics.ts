@@ -200,7 +200,8 @@ function addHostMetrics(
     'thump_hosts_by_source',
     'Known hosts by state and source (agent: heartbeats; sweep: agentless hosts a sweep recorded, unless an agent reports the same id).',
     'gauge',
-    async () => (await hostCounts()).map((c) => ({ labels: { state: c.state, source: c.source }, value: c.value })),
+    async () =>
+      (await hostCounts()).map((c) => ({ labels: { state: c.state, source: c.source }, value: c.value })),
   );
   add('thump_hosts_flapping', 'Hosts currently flagged as flapping.', 'gauge', () => [
     { value: monitor.hosts().reduce((n, h) => n + (h.flapping ? 1 : 0), 0) },
@@ -324,12 +325,21 @@ function addSweepMetrics(add: AddMetric, read: () => Promise<SweepSummary | unde
     'thump_sweep_last_run_hosts',
     'Hosts in the latest finished sweep run, by result class (ok or the error class).',
     'gauge',
-    async () => Object.entries((await read())?.byClass ?? {}).map(([cls, value]) => ({ labels: { class: cls }, value })),
+    async () =>
+      Object.entries((await read())?.byClass ?? {}).map(([cls, value]) => ({
+        labels: { class: cls },
+        value,
+      })),
   );
-  add('thump_sweep_last_run_duration_seconds', 'Wall time of the latest finished sweep run.', 'gauge', async () => {
-    const s = await read();
-    return s ? [{ value: s.durationSeconds }] : [];
-  });
+  add(
+    'thump_sweep_last_run_duration_seconds',
+    'Wall time of the latest finished sweep run.',
+    'gauge',
+    async () => {
+      const s = await read();
+      return s ? [{ value: s.durationSeconds }] : [];
+    },
+  );
   add(
     'thump_sweep_last_run_timestamp_seconds',
     'When the latest finished sweep run ended (Unix time).',

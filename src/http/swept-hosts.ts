@@ -47,7 +47,10 @@ export function sweptHostView(s: SweepHostState, id: string): ListedHost {
  * share one host name (other user or port) each keeps its target text as id instead.
  * Pure: `rows` are the store's `sweeps.latest()`.
  */
-export function sweptHostsOf(rows: readonly SweepHostState[], isAgentHost: (id: string) => boolean): ListedHost[] {
+export function sweptHostsOf(
+  rows: readonly SweepHostState[],
+  isAgentHost: (id: string) => boolean,
+): ListedHost[] {
   const perHost = new Map<string, number>();
   for (const s of rows) perHost.set(s.host, (perHost.get(s.host) ?? 0) + 1);
   const out: ListedHost[] = [];
