@@ -59,7 +59,8 @@ afterAll(async () => {
 
 const get = async (path: string) => {
   const r = await fetch(`${server.url}${path}`);
-  return { status: r.status, headers: r.headers, body: await r.json() };
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
+  return { status: r.status, headers: r.headers, body: (await r.json()) as any };
 };
 
 describe('the HTTP API on a PostgreSQL store', () => {
