@@ -22,9 +22,7 @@ beforeAll(async () => {
   await waitFor(
     async () => {
       const text = await monitor.metrics();
-      return (
-        metricValue(text, 'thump_beats_total') >= 2 && metricValue(text, 'thump_hosts{state="up"}') === 1
-      );
+      return metricValue(text, 'thump_beats_total') >= 2 && metricValue(text, 'thump_hosts{state="up"}') === 1;
     },
     'two beats counted and the host up in /metrics',
     20_000,
