@@ -118,6 +118,7 @@ export class LiveHub {
     let lastSent = afterId;
     try {
       const missed = await events.list({ limit: CATCH_UP_LIMIT + 1, afterId });
+      if (res.destroyed) return;
       if (missed.length > CATCH_UP_LIMIT) {
         res.write(sseMessage('reset', { reason: 'too many missed events; reload' }));
       } else {
@@ -133,6 +134,8 @@ export class LiveHub {
     }
     const held = client.held ?? [];
     client.held = undefined;
+    // Hung up (or dropped as too slow) while the replay was read: nothing more to write.
+    if (res.destroyed || !this.clients.has(client)) return;
     for (const m of held) if (m.id === undefined || m.id > lastSent) res.write(m.text);
   }
 
