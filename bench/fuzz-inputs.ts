@@ -9,13 +9,11 @@ import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { UsageError } from '../src/errors.js';
 import { buildHttpApp } from '../src/http/app.js';
-import { FakeMonitor } from '../src/http/fake-monitor.js';
 import { parseSilenceRequest, validateSilence } from '../src/notify/silences.js';
-import { openDb } from '../src/store/db.js';
-import { coreMigrations } from '../src/store/events.js';
-import { silenceMigrations } from '../src/store/silences.js';
+import { openStore } from '../src/store/index.js';
 import { checkGlob, globMatcher } from '../src/util/glob.js';
 import { LIMITS } from '../src/util/limits.js';
+import { FakeMonitor } from '../test/support/fake-monitor.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const SEED = Number(process.argv[3] ?? Math.floor(Math.random() * 2 ** 31));
@@ -157,8 +155,8 @@ reports.push(
 const monitor = new FakeMonitor();
 for (let i = 0; i < 1000; i++)
   monitor.setHost({ id: `${'a'.repeat(58)}-${String(i).padStart(4, '0')}` }, NOW);
-const db = openDb(':memory:', [coreMigrations, silenceMigrations]);
-const app = buildHttpApp({ monitor, db, listen: { host: '127.0.0.1', port: 0 } });
+const store = await openStore(':memory:');
+const app = buildHttpApp({ monitor, store, listen: { host: '127.0.0.1', port: 0 } });
 await app.ready();
 const qchars = fc.constantFrom('*', '?', '[', ']', '!', 'a', '-', ',', '=', '%2A', '%00', '&', 'x', '%E2%82');
 const qvalue = fc.oneof(
@@ -192,7 +190,7 @@ reports.push(
   ),
 );
 await app.close();
-db.close();
+await store.close();
 
 console.log(`fuzz-inputs: seed ${SEED}, ${SECONDS} s per target`);
 for (const r of reports) {

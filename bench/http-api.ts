@@ -1,14 +1,22 @@
 /**
  * HTTP API costs at fleet scale, in one process, against a baseline measured alongside:
  * the bare `JSON.stringify(monitor.hosts())` (the least any JSON host list can cost).
- *   node --import tsx bench/http-api.ts [hosts=10000] [rounds=20]
+ *   node --import tsx bench/http-api.ts [hosts=10000] [rounds=20] [store=sqlite|postgres]
+ * `postgres` runs the same requests over a throw-away local PostgreSQL (test/support/postgres.ts):
+ * every host request then pays the store's round trips (latest sweeps, active silences).
  */
-import Database from 'better-sqlite3';
 import { buildHttpApp } from '../src/http/app.js';
-import { FakeMonitor } from '../src/http/fake-monitor.js';
+import { openStore } from '../src/store/index.js';
+import { FakeMonitor } from '../test/support/fake-monitor.js';
+import { type PgCluster, startPostgres } from '../test/support/postgres.js';
 
 const N = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 20);
+const BACKEND = process.argv[4] ?? 'sqlite';
+if (BACKEND !== 'sqlite' && BACKEND !== 'postgres')
+  throw new Error(`store must be sqlite or postgres, got ${BACKEND}`);
+const cluster: PgCluster | undefined = BACKEND === 'postgres' ? await startPostgres() : undefined;
+const store = await openStore(cluster ? await cluster.createDatabase('bench') : ':memory:');
 
 const monitor = new FakeMonitor();
 const now = Date.now();
@@ -26,9 +34,8 @@ for (let i = 0; i < N; i++) {
 }
 const app = buildHttpApp({
   monitor,
-  db: new Database(':memory:'),
+  store,
   listen: { host: '127.0.0.1', port: 0 },
-  events: monitor,
 });
 await app.ready();
 
@@ -50,7 +57,7 @@ async function time(
   return { ms, bytes };
 }
 
-console.log(`thump HTTP bench: ${N} hosts, ${ROUNDS} rounds, node ${process.version}`);
+console.log(`thump HTTP bench: ${N} hosts, ${ROUNDS} rounds, ${BACKEND} store, node ${process.version}`);
 const base = await time('baseline JSON.stringify(hosts())', () => JSON.stringify(monitor.hosts()).length);
 const full = await time(
   'GET /api/hosts (full JSON)',
@@ -65,3 +72,5 @@ console.log(
   `ratios vs baseline: /api/hosts ${(full.ms / base.ms).toFixed(2)}x, /api/ui/hosts ${(compact.ms / base.ms).toFixed(2)}x (${(compact.bytes / full.bytes).toFixed(2)} of the full size), /metrics ${(metrics.ms / base.ms).toFixed(3)}x`,
 );
 await app.close();
+await store.close();
+await cluster?.stop();

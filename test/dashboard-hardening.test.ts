@@ -176,8 +176,13 @@ describe('dashboard cosmetics', () => {
       // A `down` is dated at its deadline: recorded after an `up` of another host that came
       // a second later.
       const t = Date.now();
-      fleet.monitor.emit({ type: 'up', hostId: 'web-00010', at: t, details: {} });
-      fleet.monitor.emit({ type: 'down', hostId: 'web-00015', at: t - 1000, details: { timeoutMs: 3000 } });
+      await fleet.monitor.emit({ type: 'up', hostId: 'web-00010', at: t, details: {} });
+      await fleet.monitor.emit({
+        type: 'down',
+        hostId: 'web-00015',
+        at: t - 1000,
+        details: { timeoutMs: 3000 },
+      });
       await page.waitForFunction(() => document.querySelectorAll('.side .timeline .ev').length >= 8);
       const times = await page.$$eval('.side .timeline .ev time', (ts) =>
         ts.map((x) => Date.parse((x as unknown as { dateTime: string }).dateTime)),

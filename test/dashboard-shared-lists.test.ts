@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp, STATIC_DIR } from '../src/http/app.js';
-import { FakeMonitor } from '../src/http/fake-monitor.js';
-import { COMPACT_FIELDS } from '../src/http/json.js';
+import { BEAT_FIELDS, COMPACT_FIELDS } from '../src/http/json.js';
 import { EVENT_TYPES, HOST_STATES } from '../src/monitor/types.js';
 import { SEVERITY_NAMES } from '../src/protocol/types.js';
+import { openStore } from '../src/store/index.js';
+import { FakeMonitor } from './support/fake-monitor.js';
 
 /**
  * The dashboard's plain ES modules (static/js, no build step) run here in Node against the
@@ -44,9 +44,8 @@ beforeAll(async () => {
   monitor.setHost({ id: 'web-1', state: 'down' }, now);
   app = buildHttpApp({
     monitor,
-    db: new Database(':memory:'),
+    store: await openStore(':memory:'),
     listen: { host: '127.0.0.1', port: 0 },
-    events: monitor,
   });
   await app.ready();
   compact = await load('compact-host.js');
@@ -122,5 +121,25 @@ describe('the dashboard and the server share one list of each', () => {
     expect(ui.rows.map((r: unknown[]) => shuffled(order.map((i: number) => r[i])))).toEqual(plain);
     const renamed = ui.fields.map((f: string) => (f === 'labels' ? 'tags' : f));
     expect(() => compact.compactReader(renamed, SEVERITY_NAMES)).toThrow(/lack the field\(s\) labels/);
+  });
+
+  it('reads SSE beat rows by the fields the server sends, in any order', () => {
+    expect(BEAT_FIELDS).toEqual(expect.arrayContaining(compact.BEAT_NEEDED_FIELDS));
+    const row = ['web-1', 1234, 42, 0.5, 'up', 2];
+    const want = {
+      id: 'web-1',
+      lastBeatAt: 1234,
+      uptimeSeconds: 42,
+      load1: 0.5,
+      state: 'up',
+      worstSeverity: 2,
+    };
+    expect(compact.beatReader([...BEAT_FIELDS])(row)).toEqual(want);
+    const order = [...BEAT_FIELDS].map((_, i) => i).reverse();
+    const reversed = compact.beatReader(order.map((i) => BEAT_FIELDS[i]));
+    expect(reversed(order.map((i) => row[i]))).toEqual(want);
+    expect(() => compact.beatReader(['id', 'lastBeatAt'])).toThrow(
+      /beat rows lack the field\(s\) uptimeSeconds/,
+    );
   });
 });

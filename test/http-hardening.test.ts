@@ -1,10 +1,10 @@
 import { connect, type Socket } from 'node:net';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpLimits } from '../src/http/config.js';
-import { FakeMonitor } from '../src/http/fake-monitor.js';
 import { startHttpServer } from '../src/http/index.js';
 import type { HttpServer } from '../src/http/types.js';
+import { openStore } from '../src/store/index.js';
+import { FakeMonitor } from './support/fake-monitor.js';
 import { waitFor } from './support/proc.js';
 
 // Real sockets against a real listening server: what a hostile or careless client can hold.
@@ -22,7 +22,7 @@ async function serve(
 ): Promise<{ url: string; port: number }> {
   const s = await startHttpServer({
     monitor: new FakeMonitor(),
-    db: new Database(':memory:'),
+    store: await openStore(':memory:'),
     listen: { host, port: 0 },
     limits,
   });

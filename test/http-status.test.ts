@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeMonitor } from '../src/http/fake-monitor.js';
 import { startHttpServer } from '../src/http/index.js';
 import type { HttpServer } from '../src/http/types.js';
+import { openStore } from '../src/store/index.js';
+import { FakeMonitor } from './support/fake-monitor.js';
 import { freeTcpPort, spawnThump } from './support/proc.js';
 
 let server: HttpServer;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   });
   server = await startHttpServer({
     monitor,
-    db: new Database(':memory:'),
+    store: await openStore(':memory:'),
     listen: { host: '127.0.0.1', port: 0 },
   });
 });

@@ -16,7 +16,6 @@ import {
   type UdpListen,
 } from '../monitor/index.js';
 import { type NotifyPipeline, startNotifyPipeline } from '../notify/index.js';
-import type { Db } from '../store/db.js';
 import { openStore, type Store } from '../store/index.js';
 import type { ThumpConfig } from './config-schema.js';
 import { configuredHttpToken, monitorKeyring } from './monitor-secrets.js';
@@ -46,21 +45,6 @@ function httpToken(cfg: ThumpConfig, env: NodeJS.ProcessEnv, store: Store): stri
     );
   }
   return loadOrCreateToken(join(dirname(store.target), 'api-token')).token;
-}
-
-/**
- * TEMPORARY until the HTTP layer takes a `Store` (wave 2B): the SQLite handle under a
- * SQLite store for the routes that still read it. PostgreSQL has none, so the API is
- * refused there for now (`--http off` runs the monitor and notifications without it).
- */
-function legacyDb(store: Store): Db {
-  const db = (store as { db?: Db }).db;
-  if (db === undefined) {
-    throw new ConfigError(
-      'http: this build serves the HTTP API from a SQLite store only; with a PostgreSQL monitor.db_path run with --http off (http.listen: off)',
-    );
-  }
-  return db;
 }
 
 /**
@@ -143,14 +127,12 @@ export async function runMonitor(
       const token = httpToken(cfg, env, store);
       http = await startHttpServer({
         monitor,
-        // Both until wave 2B's HttpDeps takes `store` instead of `db` (drop `db` at merge).
-        db: legacyDb(store),
-        ...{ store },
+        store,
         listen: httpListen,
         token,
         notify: pipeline,
         logger: log,
-        info: { ...opts.info, udp: monitor.udp.map(formatListen), db: dbPath, keyIds: keyring.ids() },
+        info: { ...opts.info, udp: monitor.udp.map(formatListen), db: store.target, keyIds: keyring.ids() },
         sse: {
           heartbeatMs: cfg.http.sse_heartbeat,
           beatPeriodMs: cfg.http.sse_beat_period,

@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
+import { openStore } from '../store/index.js';
 import { ManualClock } from '../util/clock.js';
 import { buildHttpApp } from './app.js';
-import { FakeMonitor } from './fake-monitor.js';
 
 const T0 = Date.parse('2026-01-02T03:04:05.000Z');
 const TOKEN = 'test-token-0123456789abcdef';
@@ -14,7 +14,7 @@ let clock: ManualClock;
 
 beforeEach(async () => {
   clock = new ManualClock(T0);
-  monitor = new FakeMonitor();
+  monitor = new FakeMonitor(await openStore(':memory:'));
   monitor.setHost({ id: 'web-1', labels: { role: 'web' }, lastBeatAt: T0 - 2000 }, T0);
   monitor.setHost({ id: 'web-2', labels: { role: 'web' }, state: 'down' }, T0);
   monitor.setHost(
@@ -23,17 +23,17 @@ beforeEach(async () => {
   );
   app = buildHttpApp({
     monitor,
-    db: new Database(':memory:'),
+    store: monitor.store as NonNullable<FakeMonitor['store']>,
     listen: { host: '127.0.0.1', port: 0 },
     token: TOKEN,
     clock,
-    events: monitor,
   });
   await app.ready();
 });
 
 afterEach(async () => {
   await app.close();
+  await monitor.store?.close();
 });
 
 const get = async (url: string) => {
@@ -102,8 +102,8 @@ describe('GET /api/ui/hosts', () => {
 
 describe('GET /api/hosts/:id', () => {
   it('shows one host with its events and beat gaps', async () => {
-    monitor.emit({ type: 'new', hostId: 'web-1', at: T0 - 10_000, details: {} });
-    monitor.emit({ type: 'down', hostId: 'web-2', at: T0 - 5_000, details: {} });
+    await monitor.emit({ type: 'new', hostId: 'web-1', at: T0 - 10_000, details: {} });
+    await monitor.emit({ type: 'down', hostId: 'web-2', at: T0 - 5_000, details: {} });
     monitor.history.set('web-1', [T0 - 10_000, T0 - 5_000, T0 - 200]);
     const { status, body } = await get('/api/hosts/web-1');
     expect(status).toBe(200);
@@ -121,9 +121,9 @@ describe('GET /api/hosts/:id', () => {
 });
 
 describe('GET /api/events', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     for (let i = 0; i < 25; i++) {
-      monitor.emit({
+      await monitor.emit({
         type: i % 2 ? 'down' : 'up',
         hostId: `web-${i % 3}`,
         at: T0 + i * 1000,

@@ -7,7 +7,6 @@ import { systemClock } from '../util/clock.js';
 import { bearerGuard } from './auth.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './config.js';
 import { limitConnectionsPerAddress } from './connection-limit.js';
-import { type EventLog, storeEventLog } from './event-log.js';
 import { hostGuard } from './host-guard.js';
 import { installErrorHandlers } from './http-error.js';
 import { LiveHub } from './live-hub.js';
@@ -18,7 +17,7 @@ import { hostRoutes } from './routes/hosts.js';
 import { notifierRoutes } from './routes/notifiers.js';
 import { silenceRoutes } from './routes/silences.js';
 import { streamRoutes } from './routes/stream.js';
-import { lastSweepSummary, sweepRoutes } from './routes/sweeps.js';
+import { sweepRoutes } from './routes/sweeps.js';
 import { systemRoutes } from './routes/system.js';
 import { uiMetaRoutes } from './routes/ui-meta.js';
 import { securityHeaders } from './security-headers.js';
@@ -75,13 +74,11 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     maxBufferBytes: deps.sse?.maxBufferBytes ?? 1_048_576,
     now,
   });
-  const eventLog: EventLog = deps.events ?? storeEventLog(deps.db);
   const ctx: AppContext = {
     monitor: deps.monitor,
     notify: deps.notify,
-    db: deps.db,
+    store: deps.store,
     now,
-    events: eventLog,
     hub,
     beatHistory: (id) => hub.beatHistory(id),
     auth: bearerGuard(deps.token),
@@ -105,8 +102,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
 
   const registry = buildMetricsRegistry(deps.monitor, deps.notify, {
     sseClients: () => hub.clientCount,
-    lastSweep: () => lastSweepSummary(deps.db),
-    db: deps.db,
+    store: deps.store,
   });
   systemRoutes(app, ctx, registry);
   hostRoutes(app, ctx);

@@ -1,16 +1,16 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
 import type { MonitorHealth } from '../monitor/types.js';
 import type { DispatcherHealth, NotifyView } from '../notify/types.js';
+import { openStore } from '../store/index.js';
 import { buildHttpApp } from './app.js';
-import { FakeMonitor } from './fake-monitor.js';
 
 const apps: Array<{ close(): Promise<unknown> }> = [];
 afterEach(async () => {
   for (const a of apps.splice(0)) await a.close();
 });
 
-function app(health: MonitorHealth | undefined, dispatcher: DispatcherHealth | undefined) {
+async function app(health: MonitorHealth | undefined, dispatcher: DispatcherHealth | undefined) {
   const monitor = new FakeMonitor();
   monitor.setHost({ id: 'web-1' });
   const m = health === undefined ? monitor : Object.assign(monitor, { health: () => health });
@@ -22,7 +22,7 @@ function app(health: MonitorHealth | undefined, dispatcher: DispatcherHealth | u
   };
   const a = buildHttpApp({
     monitor: m,
-    db: new Database(':memory:'),
+    store: await openStore(':memory:'),
     listen: { host: '127.0.0.1', port: 0 },
     notify,
     limits: { healthMaxDispatchFailures: 5, healthMaxEventLoopLagMs: 200 },
@@ -35,7 +35,7 @@ const calm: MonitorHealth = { storeWriteErrors: { events: 0, hosts: 0 }, pending
 
 describe('GET /healthz', () => {
   it('answers 200 with the existing fields and an empty reasons list when all is well', async () => {
-    const r = await app(calm, { errorsTotal: 0, consecutiveFailures: 0 }).inject('/healthz');
+    const r = await (await app(calm, { errorsTotal: 0, consecutiveFailures: 0 })).inject('/healthz');
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({
       status: 'ok',
@@ -47,14 +47,16 @@ describe('GET /healthz', () => {
   });
 
   it('answers 503 degraded with every reason, using the configured thresholds', async () => {
-    const r = await app(
-      {
-        storeWriteErrors: { events: 2, hosts: 0 },
-        pendingEvents: 7,
-        lastEventWriteError: { at: 1, message: 'database or disk is full' },
-        eventLoop: { p99Ms: 300, maxMs: 400, windowMs: 10_000 },
-      },
-      { errorsTotal: 5, consecutiveFailures: 5, lastError: { at: 1, message: 'boom' } },
+    const r = await (
+      await app(
+        {
+          storeWriteErrors: { events: 2, hosts: 0 },
+          pendingEvents: 7,
+          lastEventWriteError: { at: 1, message: 'database or disk is full' },
+          eventLoop: { p99Ms: 300, maxMs: 400, windowMs: 10_000 },
+        },
+        { errorsTotal: 5, consecutiveFailures: 5, lastError: { at: 1, message: 'boom' } },
+      )
     ).inject('/healthz');
     expect(r.statusCode).toBe(503);
     const body = r.json() as { status: string; db: string; reasons: string[]; pendingEvents: number };
@@ -65,7 +67,7 @@ describe('GET /healthz', () => {
   });
 
   it('stays 200 below the dispatcher threshold and without monitor health', async () => {
-    const r = await app(undefined, { errorsTotal: 4, consecutiveFailures: 4 }).inject('/healthz');
+    const r = await (await app(undefined, { errorsTotal: 4, consecutiveFailures: 4 })).inject('/healthz');
     expect(r.statusCode).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { UsageError } from '../errors.js';
+import { ResourceError, UsageError } from '../errors.js';
 
 /** An error with an HTTP status whose message is safe to show to the client. */
 export class HttpError extends Error {
@@ -20,8 +20,9 @@ export interface ErrorBody {
 
 /**
  * Installs JSON error and 404 handlers. Client errors (4xx, including Fastify's own
- * malformed-JSON and schema errors) keep their message; anything else becomes a generic
- * 500 whose detail only goes to the log.
+ * malformed-JSON and schema errors) keep their message; a {@link ResourceError} (the store
+ * does not answer: a stopped PostgreSQL, a full disk) becomes a 503 the client may retry;
+ * anything else becomes a generic 500. Server-side detail only goes to the log.
  */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
@@ -37,6 +38,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return reply.code(status).send({ error: message, statusCode: status } satisfies ErrorBody);
     }
     req.log.error({ err }, 'request failed');
+    if (err instanceof ResourceError) {
+      reply.header('retry-after', '5');
+      return reply.code(503).send({
+        error: 'the store (database) did not answer; try again shortly (GET /healthz shows the state)',
+        statusCode: 503,
+      } satisfies ErrorBody);
+    }
     return reply.code(500).send({ error: 'internal server error', statusCode: 500 } satisfies ErrorBody);
   });
   app.setNotFoundHandler((req, reply) => {

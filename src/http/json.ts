@@ -1,6 +1,22 @@
-import type { HostEvent, HostView } from '../monitor/types.js';
+/**
+ * The HTTP layer's shared shapes, defined once: the host record (the full JSON of
+ * `/api/hosts`, `/api/hosts/{id}`, SSE `event` messages and `thump status`; its OpenAPI
+ * schema, checked against the type at compile time and against {@link hostJson}'s output
+ * in json.test.ts), the dashboard's compact rows and SSE beat rows with their field names,
+ * and the event JSON. Imports no route, so every route and the live hub can import it.
+ */
+import { HOST_STATES, type HostEvent, type HostSource, type HostView } from '../monitor/types.js';
 import { SEVERITY_NAMES, type SeverityName } from '../protocol/types.js';
-import type { ListedHost, SweepError } from './swept-hosts.js';
+import type { SweepErrorClass } from '../sweep/types.js';
+
+/** Why the last probe of a swept host failed. */
+export interface SweepError {
+  class: SweepErrorClass;
+  message: string;
+}
+
+/** A host view that may come from a sweep; `sweepError` is set on swept hosts only. */
+export type ListedHost = HostView & { sweepError?: SweepError | null };
 
 /**
  * What {@link iso} shows for a stored time no Date can hold (e.g. a silence end of 8.64e19 ms
@@ -53,9 +69,16 @@ export interface HostJson {
   sweepError?: SweepError | null;
 }
 
-export function hostJson(h: ListedHost, now: number, silencedBy: number | null = null): HostJson {
+/** The worst check severity of a host (0 = ok ... 3 = unknown), 0 without checks. */
+export function worstSeverity(h: Pick<HostView, 'checks'>): number {
   let worst = 0;
   for (const c of h.checks) if (c.severity > worst) worst = c.severity;
+  return worst;
+}
+
+/** A host as the API shows it; `now` gives `lastBeatAgeMs`, `silencedBy` the covering silence. */
+export function hostJson(h: ListedHost, now: number, silencedBy: number | null = null): HostJson {
+  const worst = worstSeverity(h);
   const out: HostJson = {
     id: h.id,
     state: h.state,
@@ -98,6 +121,7 @@ export interface EventJson {
   details: Record<string, unknown>;
 }
 
+/** An event with an ISO time. */
 export function eventJson(e: HostEvent): EventJson {
   return { id: e.id, type: e.type, hostId: e.hostId, at: iso(e.at), details: e.details };
 }
@@ -147,9 +171,9 @@ export const COMPACT_FIELDS = [
   'sweepError',
 ] as const;
 
+/** One host as a compact row, in {@link COMPACT_FIELDS} order. */
 export function compactHost(h: ListedHost, silencedBy: number | null = null): CompactHost {
-  let worst = 0;
-  for (const c of h.checks) if (c.severity > worst) worst = c.severity;
+  const worst = worstSeverity(h);
   return [
     h.id,
     h.state,
@@ -169,3 +193,80 @@ export function compactHost(h: ListedHost, silencedBy: number | null = null): Co
     h.sweepError ? `${h.sweepError.class}: ${h.sweepError.message}` : '',
   ];
 }
+
+/**
+ * The SSE `beats` row of a host that beat since the previous tick, in {@link BEAT_FIELDS}
+ * order (sent with the rows, as `/api/ui/hosts` sends {@link COMPACT_FIELDS}).
+ */
+export type BeatRow = [string, number, number, number, HostView['state'], number];
+
+export const BEAT_FIELDS = ['id', 'lastBeatAt', 'uptimeSeconds', 'load1', 'state', 'worstSeverity'] as const;
+
+/** One host as a beat row. */
+export function beatRow(h: HostView): BeatRow {
+  return [h.id, h.lastBeatAt, h.uptimeSeconds, h.load[0], h.state, worstSeverity(h)];
+}
+
+/** Every host source (a Record, so a source added to the type must be added here). */
+const HOST_SOURCES = Object.keys({ agent: 0, legacy: 0, sweep: 0 } satisfies Record<HostSource, 0>);
+
+/** A time in answers (JSON Schema): ISO 8601, null for never, or {@link INVALID_TIME}. */
+export const ISO_SCHEMA = {
+  type: ['string', 'null'],
+  format: 'date-time',
+  description: `ISO 8601; null for never; "${INVALID_TIME}" for a stored time beyond any Date`,
+};
+const isoSchema = ISO_SCHEMA;
+const severitySchema = { enum: [...SEVERITY_NAMES] } as const;
+
+/**
+ * The OpenAPI (JSON Schema) of {@link HostJson}: `satisfies` makes the compiler refuse a
+ * property the type lacks or a type property left out; json.test.ts validates
+ * {@link hostJson}'s output against it. Open at the top (`/api/hosts/{id}` adds `events`
+ * and `beats` through `allOf`).
+ */
+export const HOST_JSON_SCHEMA = {
+  type: 'object',
+  required: ['id', 'state', 'address', 'lastBeatAt', 'uptimeSeconds', 'intervalMs'],
+  properties: {
+    id: { type: 'string' },
+    state: { enum: [...HOST_STATES] },
+    source: { enum: [...HOST_SOURCES] },
+    address: { type: 'string', description: 'ip:port of the last valid beat ([v6]:port for IPv6)' },
+    firstSeenAt: isoSchema,
+    lastBeatAt: isoSchema,
+    stateSince: isoSchema,
+    lastBeatAgeMs: { type: ['integer', 'null'] },
+    bootId: { type: 'string' },
+    seq: { type: 'integer' },
+    intervalMs: { type: 'integer' },
+    timeoutMs: { type: 'integer' },
+    uptimeSeconds: { type: 'number' },
+    load: { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 },
+    memTotalBytes: { type: 'integer' },
+    memAvailableBytes: { type: 'integer' },
+    diskTotalBytes: { type: 'integer' },
+    diskUsedBytes: { type: 'integer' },
+    checkStatus: severitySchema,
+    checks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'severity', 'text'],
+        properties: { id: { type: 'string' }, severity: severitySchema, text: { type: 'string' } },
+        additionalProperties: false,
+      },
+    },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    flapping: { type: 'boolean' },
+    silencedBy: { type: ['integer', 'null'], description: 'id of the silence covering the host now' },
+    sweepError: {
+      type: ['object', 'null'],
+      description:
+        "swept hosts only (source 'sweep'): class and message of the last failed probe, null after an ok one",
+      required: ['class', 'message'],
+      properties: { class: { type: 'string' }, message: { type: 'string' } },
+      additionalProperties: false,
+    },
+  } satisfies { [K in keyof Required<HostJson>]: object },
+} as const;

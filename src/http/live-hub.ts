@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { HostEvent, HostView, MonitorView } from '../monitor/types.js';
+import type { EventStore } from '../store/index.js';
 import { BeatRing } from './beat-ring.js';
-import type { EventLog } from './event-log.js';
-import { eventJson, hostJson } from './json.js';
+import { BEAT_FIELDS, beatRow, eventJson, hostJson } from './json.js';
 
 /** Most events replayed to a reconnecting client; beyond that it gets `reset` and reloads. */
 export const CATCH_UP_LIMIT = 1000;
@@ -14,6 +14,11 @@ export function sseMessage(event: string, data: unknown, id?: number): string {
 
 interface Client {
   res: ServerResponse;
+  /**
+   * While the client's missed events are read from the store: live messages held back (in
+   * order, with their event id when they are one), written after the replay.
+   */
+  held?: { text: string; id?: number }[];
 }
 
 export interface LiveHubOptions {
@@ -27,8 +32,8 @@ export interface LiveHubOptions {
  * Fans the monitor's events and fresh beat data out to Server-Sent-Events clients.
  *
  * Messages: `event` (id = event id; data `{event, host}`) for every persisted event,
- * `beats` (no id; data `{now, rows: [[id, lastBeatAt, uptimeSeconds, load1, state, checkStatus]]}`)
- * every `beatPeriodMs` for hosts that beat since the previous tick, `reset` when a client
+ * `beats` (no id; data `{now, fields, rows}`, each row in `fields` order: BEAT_FIELDS in
+ * json.ts) every `beatPeriodMs` for hosts that beat since the previous tick, `reset` when a client
  * missed too much to catch up, and a `: ping` comment every `heartbeatMs`.
  *
  * Each client's unsent bytes are bounded: a client that cannot keep up is disconnected and
@@ -79,13 +84,20 @@ export class LiveHub {
   }
 
   /**
-   * Adds a client after replaying the events it missed (`afterId`). The replay and the
-   * registration happen in one synchronous step, so no event falls in between.
+   * Adds a client after replaying the events it missed (`afterId`) from the store. The
+   * client is registered first and its live messages are held while the replay is read,
+   * then written after it (an event the replay already sent is not sent twice), so no
+   * event falls between the replay and the live stream.
    */
-  add(res: ServerResponse, events: EventLog, afterId: number | undefined, beatsSince?: number): void {
-    const client: Client = { res };
+  async add(
+    res: ServerResponse,
+    events: Pick<EventStore, 'list'>,
+    afterId: number | undefined,
+    beatsSince?: number,
+  ): Promise<void> {
     // The client may already be gone (it hung up while the request was being handled).
     if (res.destroyed) return;
+    const client: Client = { res, ...(afterId !== undefined ? { held: [] } : {}) };
     res.write('retry: 2000\n\n');
     if (this.idle || beatsSince !== undefined) {
       const hosts = this.monitor.hosts();
@@ -97,20 +109,34 @@ export class LiveHub {
       if (beatsSince !== undefined) {
         // Beats since the client's snapshot, so nothing falls between snapshot and stream.
         const rows = hosts.filter((h) => h.lastBeatAt > beatsSince).map(beatRow);
-        if (rows.length > 0) res.write(sseMessage('beats', { now: this.opts.now(), rows }));
-      }
-    }
-    if (afterId !== undefined) {
-      const missed = events.list({ limit: CATCH_UP_LIMIT + 1, afterId });
-      if (missed.length > CATCH_UP_LIMIT) {
-        res.write(sseMessage('reset', { reason: 'too many missed events; reload' }));
-      } else {
-        const now = this.opts.now();
-        for (const e of missed.slice().reverse()) res.write(this.eventMessage(e, now));
+        if (rows.length > 0) res.write(beatsMessage(this.opts.now(), rows));
       }
     }
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
+    if (afterId === undefined) return;
+    let lastSent = afterId;
+    try {
+      const missed = await events.list({ limit: CATCH_UP_LIMIT + 1, afterId });
+      if (res.destroyed) return;
+      if (missed.length > CATCH_UP_LIMIT) {
+        res.write(sseMessage('reset', { reason: 'too many missed events; reload' }));
+      } else {
+        const now = this.opts.now();
+        for (const e of missed.slice().reverse()) {
+          res.write(this.eventMessage(e, now));
+          lastSent = Math.max(lastSent, e.id);
+        }
+      }
+    } catch {
+      // The store did not answer: the client cannot know what it missed, so it reloads.
+      res.write(sseMessage('reset', { reason: 'the event log could not be read; reload' }));
+    }
+    const held = client.held ?? [];
+    client.held = undefined;
+    // Hung up (or dropped as too slow) while the replay was read: nothing more to write.
+    if (res.destroyed || !this.clients.has(client)) return;
+    for (const m of held) if (m.id === undefined || m.id > lastSent) res.write(m.text);
   }
 
   private absorb(hosts: HostView[]): void {
@@ -129,7 +155,7 @@ export class LiveHub {
 
   private onEvent(e: HostEvent): void {
     if (this.clients.size === 0) return;
-    this.broadcast(this.eventMessage(e, this.opts.now()));
+    this.broadcast(this.eventMessage(e, this.opts.now()), e.id);
   }
 
   private tick(send: boolean): void {
@@ -142,7 +168,7 @@ export class LiveHub {
     }
     const hosts = this.monitor.hosts();
     const keepRing = !this.monitor.beatHistory;
-    const rows: unknown[] = [];
+    const rows: ReturnType<typeof beatRow>[] = [];
     for (const h of hosts) {
       const prev = this.lastSeen.get(h.id);
       if (prev === h.lastBeatAt) continue;
@@ -157,12 +183,22 @@ export class LiveHub {
       this.ring.retain(ids);
     }
     if (rows.length > 0 && this.clients.size > 0) {
-      this.broadcast(sseMessage('beats', { now: this.opts.now(), rows }));
+      this.broadcast(beatsMessage(this.opts.now(), rows));
     }
   }
 
-  private broadcast(text: string): void {
+  private broadcast(text: string, id?: number): void {
     for (const c of this.clients) {
+      if (c.held) {
+        if (c.held.length >= CATCH_UP_LIMIT) {
+          // Too much arrived while its replay was read: drop it, it reconnects and catches up.
+          this.clients.delete(c);
+          c.res.destroy();
+          continue;
+        }
+        c.held.push(id === undefined ? { text } : { text, id });
+        continue;
+      }
       if (c.res.writableLength > this.opts.maxBufferBytes) {
         // A slow client: drop it rather than buffer without bound; it reconnects and catches up.
         this.clients.delete(c);
@@ -174,8 +210,7 @@ export class LiveHub {
   }
 }
 
-function beatRow(h: HostView): [string, number, number, number, string, number] {
-  let worst = 0;
-  for (const c of h.checks) if (c.severity > worst) worst = c.severity;
-  return [h.id, h.lastBeatAt, h.uptimeSeconds, h.load[0], h.state, worst];
+/** A `beats` message: the rows with their field names, so the dashboard reads them by name. */
+function beatsMessage(now: number, rows: ReturnType<typeof beatRow>[]): string {
+  return sseMessage('beats', { now, fields: BEAT_FIELDS, rows });
 }

@@ -2,8 +2,8 @@ import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
 import { EVENT_TYPES, type HistogramSnapshot, HOST_STATES, type MonitorView } from '../monitor/types.js';
 import type { NotifyView } from '../notify/types.js';
 import { REJECT_REASONS, type RejectReason } from '../protocol/types.js';
-import type { Db } from '../store/db.js';
-import { sweptHosts } from './swept-hosts.js';
+import type { Store } from '../store/index.js';
+import { sweptHostsOf } from './swept-hosts.js';
 
 interface Sample {
   labels?: Record<string, string | number>;
@@ -28,15 +28,15 @@ class SnapshotMetric {
     readonly name: string,
     readonly help: string,
     readonly type: 'counter' | 'gauge' | 'histogram',
-    private readonly read: () => Sample[],
+    private readonly read: () => Sample[] | Promise<Sample[]>,
   ) {}
-  get() {
+  async get() {
     return {
       name: this.name,
       help: this.help,
       type: this.type,
       aggregator: this.aggregator,
-      values: this.read(),
+      values: await this.read(),
     };
   }
   reset(): void {}
@@ -60,12 +60,70 @@ export function histogramSamples(name: string, h: HistogramSnapshot, scale = 1 /
   return out;
 }
 
-/** Extra live numbers the HTTP layer itself owns (SSE clients, sweep results). */
+/** The latest finished sweep run's numbers for /metrics. */
+export interface SweepSummary {
+  byClass: Record<string, number>;
+  durationSeconds: number;
+  finishedAt: number;
+}
+
+/** Extra live numbers the HTTP layer itself owns (SSE clients) and the store behind it. */
 export interface MetricsExtras {
   sseClients(): number;
-  lastSweep?(): { byClass: Record<string, number>; durationSeconds: number; finishedAt: number } | undefined;
-  /** The monitor's database: swept (agentless) hosts recorded there count in `thump_hosts`. */
-  db?: Db;
+  /**
+   * The monitor's store: swept (agentless) hosts recorded there count in `thump_hosts`, and
+   * the latest finished sweep run gives the `thump_sweep_last_run_*` gauges.
+   */
+  store?: Store;
+}
+
+/** What a scrape reads from the store, at most once a second (see {@link storeReads}). */
+interface StoreSnapshot {
+  swept: { up: number; down: number };
+  lastSweep: SweepSummary | undefined;
+}
+
+/** The latest finished run among the newest few, counted by result class. */
+async function lastSweepSummary(store: Store): Promise<SweepSummary | undefined> {
+  const run = (await store.sweeps.list(5)).find((r) => r.finishedAt !== null);
+  if (!run || run.finishedAt === null) return undefined;
+  const byClass: Record<string, number> = {};
+  for (const r of await store.sweeps.results(run.id)) {
+    const cls = r.status === 'ok' ? 'ok' : r.errorClass;
+    byClass[cls] = (byClass[cls] ?? 0) + 1;
+  }
+  return { byClass, durationSeconds: (run.finishedAt - run.startedAt) / 1000, finishedAt: run.finishedAt };
+}
+
+/**
+ * The store-derived numbers of a scrape, read once and kept for a second: the several
+ * gauges that need them share one set of queries, and a scraper polling fast (or several
+ * scrapers) cannot turn /metrics into a load on a network database. Concurrent scrapes
+ * share the read in flight.
+ */
+function storeReads(store: Store | undefined, monitor: MonitorView): () => Promise<StoreSnapshot> {
+  let cached: { at: number; value: Promise<StoreSnapshot> } | undefined;
+  const read = async (): Promise<StoreSnapshot> => {
+    if (store === undefined) return { swept: { up: 0, down: 0 }, lastSweep: undefined };
+    const [latest, lastSweep] = await Promise.all([store.sweeps.latest(), lastSweepSummary(store)]);
+    const swept = { up: 0, down: 0 };
+    for (const h of sweptHostsOf(latest, (id) => monitor.host(id) !== undefined)) {
+      if (h.state === 'up' || h.state === 'down') swept[h.state]++;
+    }
+    return { swept, lastSweep };
+  };
+  return () => {
+    const t = Date.now();
+    if (cached === undefined || t - cached.at >= 1000) {
+      const value = read();
+      cached = { at: t, value };
+      // A failed read is not kept: the next scrape tries again.
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
+    }
+    return cached.value;
+  };
 }
 
 /** States a swept host can be in (its last probe answered or not). */
@@ -76,7 +134,7 @@ type AddMetric = (
   name: string,
   help: string,
   type: 'counter' | 'gauge' | 'histogram',
-  read: () => Sample[],
+  read: () => Sample[] | Promise<Sample[]>,
 ) => void;
 
 /**
@@ -92,7 +150,8 @@ export function buildMetricsRegistry(
   const reg = new Registry();
   const add: AddMetric = (name, help, type, read) =>
     reg.registerMetric(new SnapshotMetric(name, help, type, read) as unknown as Metric<string>);
-  addHostMetrics(add, monitor, extras.db);
+  const fromStore = storeReads(extras.store, monitor);
+  addHostMetrics(add, monitor, extras.store !== undefined, fromStore);
   addIngestMetrics(add, monitor);
   addDetectionMetrics(add, monitor);
   addHealthMetrics(add, monitor, notify);
@@ -100,42 +159,40 @@ export function buildMetricsRegistry(
     { value: extras.sseClients() },
   ]);
   if (notify) addNotifyMetrics(add, notify);
-  if (extras.lastSweep) addSweepMetrics(add, extras.lastSweep);
+  if (extras.store) addSweepMetrics(add, async () => (await fromStore()).lastSweep);
   addProcessMetrics(reg);
   return reg;
 }
 
 /**
  * `thump_hosts` and `thump_hosts_by_source`. Per (state, source): agent hosts from the
- * monitor, swept hosts from the db, merged as /api/hosts and /api/summary merge them (agent
- * data wins on a shared id). Both gauges read one count per scrape (1 s), so the sweep
- * query runs once, not twice.
+ * monitor, swept hosts from the store, merged as /api/hosts and /api/summary merge them
+ * (agent data wins on a shared id). Both gauges share the cached store read, so the sweep
+ * query runs at most once a second, not once per gauge.
  */
-function addHostMetrics(add: AddMetric, monitor: MonitorView, db: Db | undefined): void {
+function addHostMetrics(
+  add: AddMetric,
+  monitor: MonitorView,
+  withSwept: boolean,
+  fromStore: () => Promise<StoreSnapshot>,
+): void {
   type HostCount = { state: string; source: 'agent' | 'sweep'; value: number };
-  let counted: { at: number; rows: HostCount[] } | undefined;
-  const hostCounts = (): HostCount[] => {
-    const t = Date.now();
-    if (counted !== undefined && t - counted.at < 1000) return counted.rows;
+  const hostCounts = async (): Promise<HostCount[]> => {
     const s = monitor.stats().hostsByState;
     const rows: HostCount[] = HOST_STATES.map((state) => ({ state, source: 'agent', value: s[state] ?? 0 }));
-    if (db !== undefined) {
-      const swept = { up: 0, down: 0 };
-      for (const h of sweptHosts(db, (id) => monitor.host(id) !== undefined)) {
-        if (h.state === 'up' || h.state === 'down') swept[h.state]++;
-      }
+    if (withSwept) {
+      const { swept } = await fromStore();
       for (const state of SWEPT_STATES) rows.push({ state, source: 'sweep', value: swept[state] });
     }
-    counted = { at: t, rows };
     return rows;
   };
   add(
     'thump_hosts',
     'Known hosts by state: agent hosts plus agentless hosts a sweep recorded (see thump_hosts_by_source).',
     'gauge',
-    () => {
+    async () => {
       const total = new Map<string, number>();
-      for (const c of hostCounts()) total.set(c.state, (total.get(c.state) ?? 0) + c.value);
+      for (const c of await hostCounts()) total.set(c.state, (total.get(c.state) ?? 0) + c.value);
       return [...total].map(([state, value]) => ({ labels: { state }, value }));
     },
   );
@@ -143,7 +200,8 @@ function addHostMetrics(add: AddMetric, monitor: MonitorView, db: Db | undefined
     'thump_hosts_by_source',
     'Known hosts by state and source (agent: heartbeats; sweep: agentless hosts a sweep recorded, unless an agent reports the same id).',
     'gauge',
-    () => hostCounts().map((c) => ({ labels: { state: c.state, source: c.source }, value: c.value })),
+    async () =>
+      (await hostCounts()).map((c) => ({ labels: { state: c.state, source: c.source }, value: c.value })),
   );
   add('thump_hosts_flapping', 'Hosts currently flagged as flapping.', 'gauge', () => [
     { value: monitor.hosts().reduce((n, h) => n + (h.flapping ? 1 : 0), 0) },
@@ -262,23 +320,32 @@ function addNotifyMetrics(add: AddMetric, notify: NotifyView): void {
 }
 
 /** The latest finished sweep run: hosts by result class, duration, end time. */
-function addSweepMetrics(add: AddMetric, read: NonNullable<MetricsExtras['lastSweep']>): void {
+function addSweepMetrics(add: AddMetric, read: () => Promise<SweepSummary | undefined>): void {
   add(
     'thump_sweep_last_run_hosts',
     'Hosts in the latest finished sweep run, by result class (ok or the error class).',
     'gauge',
-    () => Object.entries(read()?.byClass ?? {}).map(([cls, value]) => ({ labels: { class: cls }, value })),
+    async () =>
+      Object.entries((await read())?.byClass ?? {}).map(([cls, value]) => ({
+        labels: { class: cls },
+        value,
+      })),
   );
-  add('thump_sweep_last_run_duration_seconds', 'Wall time of the latest finished sweep run.', 'gauge', () => {
-    const s = read();
-    return s ? [{ value: s.durationSeconds }] : [];
-  });
+  add(
+    'thump_sweep_last_run_duration_seconds',
+    'Wall time of the latest finished sweep run.',
+    'gauge',
+    async () => {
+      const s = await read();
+      return s ? [{ value: s.durationSeconds }] : [];
+    },
+  );
   add(
     'thump_sweep_last_run_timestamp_seconds',
     'When the latest finished sweep run ended (Unix time).',
     'gauge',
-    () => {
-      const s = read();
+    async () => {
+      const s = await read();
       return s ? [{ value: s.finishedAt / 1000 }] : [];
     },
   );

@@ -8,16 +8,12 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../monitor/types.js';
 import { silenceRequestSchema } from '../notify/silence-input.js';
 import { LIMITS } from '../util/limits.js';
-import { INVALID_TIME } from './json.js';
+import { HOST_JSON_SCHEMA, ISO_SCHEMA } from './json.js';
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** A time in answers: ISO 8601, null for never, or the placeholder for a time no Date can show. */
-export const iso = {
-  type: ['string', 'null'],
-  format: 'date-time',
-  description: `ISO 8601; null for never; "${INVALID_TIME}" for a stored time beyond any Date`,
-};
+export const iso = ISO_SCHEMA;
 
 /** A zod input schema as an OpenAPI 3.1 (JSON Schema 2020-12) object. */
 function fromZod(schema: z.ZodType): Record<string, unknown> {
@@ -33,49 +29,7 @@ export function componentSchemas(): Record<string, unknown> {
       required: ['error', 'statusCode'],
       properties: { error: { type: 'string' }, statusCode: { type: 'integer' } },
     },
-    Check: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        severity: { enum: ['ok', 'warning', 'critical', 'unknown'] },
-        text: { type: 'string' },
-      },
-    },
-    Host: {
-      type: 'object',
-      required: ['id', 'state', 'address', 'lastBeatAt', 'uptimeSeconds', 'intervalMs'],
-      properties: {
-        id: { type: 'string' },
-        state: { enum: ['up', 'down', 'left'] },
-        source: { enum: ['agent', 'legacy', 'sweep'] },
-        address: { type: 'string', description: 'ip:port of the last valid beat ([v6]:port for IPv6)' },
-        firstSeenAt: iso,
-        lastBeatAt: iso,
-        stateSince: iso,
-        lastBeatAgeMs: { type: ['integer', 'null'] },
-        bootId: { type: 'string' },
-        seq: { type: 'integer' },
-        intervalMs: { type: 'integer' },
-        timeoutMs: { type: 'integer' },
-        uptimeSeconds: { type: 'number' },
-        load: { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 },
-        memTotalBytes: { type: 'integer' },
-        memAvailableBytes: { type: 'integer' },
-        diskTotalBytes: { type: 'integer' },
-        diskUsedBytes: { type: 'integer' },
-        checkStatus: { enum: ['ok', 'warning', 'critical', 'unknown'] },
-        checks: { type: 'array', items: ref('Check') },
-        labels: { type: 'object', additionalProperties: { type: 'string' } },
-        flapping: { type: 'boolean' },
-        silencedBy: { type: ['integer', 'null'], description: 'id of the silence covering the host now' },
-        sweepError: {
-          type: ['object', 'null'],
-          description:
-            "swept hosts only (source 'sweep'): class and message of the last failed probe, null after an ok one",
-          properties: { class: { type: 'string' }, message: { type: 'string' } },
-        },
-      },
-    },
+    Host: HOST_JSON_SCHEMA,
     Event: {
       type: 'object',
       required: ['id', 'type', 'hostId', 'at'],

@@ -1,15 +1,15 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
+import { openStore } from '../store/index.js';
 import { LIMITS } from '../util/limits.js';
 import { buildHttpApp, routesOf } from './app.js';
-import { FakeMonitor } from './fake-monitor.js';
 import { openApiDocument } from './openapi.js';
 
 describe('GET /api/openapi.json', () => {
   it('describes exactly the API routes the server has', async () => {
     const app = buildHttpApp({
       monitor: new FakeMonitor(),
-      db: new Database(':memory:'),
+      store: await openStore(':memory:'),
       listen: { host: '127.0.0.1', port: 0 },
     });
     await app.ready();

@@ -185,7 +185,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/stream': {
         get: {
           summary:
-            'Server-Sent Events: `event` (id = event id, data {event, host}), `beats` (data {now, rows}), `reset`; `: ping` every 15 s. Resumes after Last-Event-ID (header) or ?lastEventId=.',
+            'Server-Sent Events: `event` (id = event id, data {event, host}), `beats` (data {now, fields, rows}: rows in `fields` order), `reset`; `: ping` every 15 s. Resumes after Last-Event-ID (header) or ?lastEventId=.',
           parameters: [q('lastEventId', 'resume after this event id (the Last-Event-ID header wins)')],
           responses: {
             200: {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../store/db.js';
-import { FakeMonitor } from './fake-monitor.js';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
+import { openStore } from '../store/index.js';
 import { startHttpServer } from './index.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import type { HttpServer } from './types.js';
@@ -12,8 +12,7 @@ beforeAll(async () => {
   monitor.setHost({ id: 'web-1' }, Date.now());
   server = await startHttpServer({
     monitor,
-    db: openDb(':memory:', []),
-    events: monitor,
+    store: await openStore(':memory:'),
     listen: { host: '127.0.0.1', port: 0 },
   });
 });

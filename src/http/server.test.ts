@@ -1,19 +1,19 @@
 import { createServer } from 'node:net';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
 import { ResourceError } from '../errors.js';
-import { FakeMonitor } from './fake-monitor.js';
+import { openStore } from '../store/index.js';
 import { startHttpServer } from './server.js';
 
-const deps = (host: string, port: number) => ({
+const deps = async (host: string, port: number) => ({
   monitor: new FakeMonitor(),
-  db: new Database(':memory:'),
+  store: await openStore(':memory:'),
   listen: { host, port },
 });
 
 describe('startHttpServer', () => {
   it('listens on a free port and reports its URL; close() stops it', async () => {
-    const s = await startHttpServer(deps('127.0.0.1', 0));
+    const s = await startHttpServer(await deps('127.0.0.1', 0));
     expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
     await s.close();
@@ -21,7 +21,7 @@ describe('startHttpServer', () => {
   });
 
   it('serves IPv6 loopback with a bracketed URL', async () => {
-    const s = await startHttpServer(deps('::1', 0));
+    const s = await startHttpServer(await deps('::1', 0));
     expect(s.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
     expect((await fetch(`${s.url}/api/hosts`)).status).toBe(200);
     await s.close();
@@ -31,7 +31,7 @@ describe('startHttpServer', () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const { port } = blocker.address() as { port: number };
-    const err = await startHttpServer(deps('127.0.0.1', port)).catch((e: unknown) => e);
+    const err = await startHttpServer(await deps('127.0.0.1', port)).catch((e: unknown) => e);
     blocker.close();
     expect(err).toBeInstanceOf(ResourceError);
     expect((err as Error).message).toBe(
@@ -40,7 +40,7 @@ describe('startHttpServer', () => {
   });
 
   it('serves the dashboard and uPlot as static files', async () => {
-    const s = await startHttpServer(deps('127.0.0.1', 0));
+    const s = await startHttpServer(await deps('127.0.0.1', 0));
     const html = await fetch(`${s.url}/`);
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     expect(await html.text()).toContain('<script type="module" src="/js/app.js">');

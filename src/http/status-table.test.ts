@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeMonitor } from './fake-monitor.js';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
 import { hostJson } from './json.js';
 import { formatStatusTable, humanDuration } from './status-table.js';
 import { sweptHostView } from './swept-hosts.js';

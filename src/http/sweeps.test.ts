@@ -1,17 +1,15 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../store/db.js';
-import { SweepRecorder, sweepMigrations } from '../store/sweeps.js';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
+import { openStore } from '../store/index.js';
 import { buildHttpApp } from './app.js';
-import { FakeMonitor } from './fake-monitor.js';
 
 const T0 = Date.parse('2026-04-01T00:00:00.000Z');
 
 describe('sweep routes', () => {
   it('lists runs, shows one run with per-host results, and the latest state per agentless host', async () => {
-    const db = openDb(':memory:', [sweepMigrations]);
-    const rec = new SweepRecorder(db, { id: 'run-1', startedAt: T0, total: 2, mode: 'local' });
-    rec.write({
+    const store = await openStore(':memory:');
+    await store.sweeps.begin({ id: 'run-1', startedAt: T0, total: 2, mode: 'local' });
+    await store.sweeps.write('run-1', {
       status: 'ok',
       target: 'a.example',
       host: 'a.example',
@@ -23,7 +21,7 @@ describe('sweep routes', () => {
       load5: 0.4,
       load15: 0.3,
     });
-    rec.write({
+    await store.sweeps.write('run-1', {
       status: 'error',
       target: 'root@b.example:2222',
       host: 'b.example',
@@ -32,8 +30,8 @@ describe('sweep routes', () => {
       errorClass: 'timeout',
       message: 'no answer within 5s',
     });
-    rec.finish(T0 + 5000);
-    const app = buildHttpApp({ monitor: new FakeMonitor(), db, listen: { host: '127.0.0.1', port: 0 } });
+    await store.sweeps.finish('run-1', T0 + 5000);
+    const app = buildHttpApp({ monitor: new FakeMonitor(), store, listen: { host: '127.0.0.1', port: 0 } });
     const runs = (await app.inject({ url: '/api/sweeps' })).json();
     expect(runs).toEqual([
       {
@@ -59,12 +57,13 @@ describe('sweep routes', () => {
     expect(metrics).toContain('thump_sweep_last_run_hosts{class="timeout"} 1');
     expect(metrics).toContain('thump_sweep_last_run_duration_seconds 5');
     await app.close();
+    await store.close();
   });
 
-  it('answers empty lists when the database has no sweep tables', async () => {
+  it('answers empty lists when the store holds no sweep', async () => {
     const app = buildHttpApp({
       monitor: new FakeMonitor(),
-      db: new Database(':memory:'),
+      store: await openStore(':memory:'),
       listen: { host: '127.0.0.1', port: 0 },
     });
     expect((await app.inject({ url: '/api/sweeps' })).json()).toEqual([]);

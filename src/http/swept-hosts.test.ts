@@ -1,20 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb } from '../store/db.js';
-import { SweepRecorder, sweepMigrations } from '../store/sweeps.js';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
+import { openStore, type Store } from '../store/index.js';
+import type { SweepResult } from '../sweep/types.js';
 import { ManualClock } from '../util/clock.js';
 import { buildHttpApp } from './app.js';
-import { FakeMonitor } from './fake-monitor.js';
 
 const T0 = Date.parse('2026-04-01T00:00:00.000Z');
 
 let app: FastifyInstance;
-let rec: SweepRecorder;
+let store: Store;
+/** Writes one result into run-1, as a sweep does. */
+let rec: { write(r: SweepResult): Promise<void> };
 
 beforeEach(async () => {
-  const db = openDb(':memory:', [sweepMigrations]);
-  rec = new SweepRecorder(db, { id: 'run-1', startedAt: T0, total: 2, mode: 'local' });
-  rec.write({
+  store = await openStore(':memory:');
+  await store.sweeps.begin({ id: 'run-1', startedAt: T0, total: 2, mode: 'local' });
+  rec = { write: (r) => store.sweeps.write('run-1', r) };
+  await rec.write({
     status: 'ok',
     target: 'alpha.example',
     host: 'alpha.example',
@@ -26,7 +29,7 @@ beforeEach(async () => {
     load5: 1.25,
     load15: 1,
   });
-  rec.write({
+  await rec.write({
     status: 'error',
     target: 'root@bravo.example:2222',
     host: 'bravo.example',
@@ -35,23 +38,23 @@ beforeEach(async () => {
     errorClass: 'timeout',
     message: 'no answer within 5s',
   });
-  rec.finish(T0 + 5000);
+  await store.sweeps.finish('run-1', T0 + 5000);
   const monitor = new FakeMonitor();
   // Shares its id with the ok swept host: the agent row must win.
   monitor.setHost({ id: 'alpha.example', address: '10.0.0.1:40000', labels: { role: 'web' } }, T0);
   monitor.setHost({ id: 'web-1', labels: { role: 'web' } }, T0);
   app = buildHttpApp({
     monitor,
-    db,
+    store,
     listen: { host: '127.0.0.1', port: 0 },
     clock: new ManualClock(T0 + 1000),
-    events: monitor,
   });
   await app.ready();
 });
 
 afterEach(async () => {
   await app.close();
+  await store.close();
 });
 
 const hosts = async (query = '') => (await app.inject({ url: `/api/hosts${query}` })).json();
@@ -79,7 +82,7 @@ describe('swept hosts beside agent hosts', () => {
   });
 
   it('shows an ok swept host as up with uptime and load from its last result', async () => {
-    rec.write({
+    await rec.write({
       status: 'ok',
       target: 'charlie.example',
       host: 'charlie.example',
@@ -130,7 +133,7 @@ describe('swept hosts beside agent hosts', () => {
   });
 
   it('keeps targets apart by their text when several share one host name', async () => {
-    rec.write({
+    await rec.write({
       status: 'error',
       target: 'bravo.example',
       host: 'bravo.example',
@@ -144,8 +147,9 @@ describe('swept hosts beside agent hosts', () => {
   });
 
   it('gives a swept host the --every interval of the sweep that probed it', async () => {
-    const db = openDb(':memory:', [sweepMigrations]);
-    new SweepRecorder(db, { id: 'rep', startedAt: T0, total: 1, mode: 'local', everyMs: 60_000 }).write({
+    const own = await openStore(':memory:');
+    await own.sweeps.begin({ id: 'rep', startedAt: T0, total: 1, mode: 'local', everyMs: 60_000 });
+    await own.sweeps.write('rep', {
       status: 'ok',
       target: 'delta.example',
       host: 'delta.example',
@@ -157,9 +161,14 @@ describe('swept hosts beside agent hosts', () => {
       load5: 0,
       load15: 0,
     });
-    const other = buildHttpApp({ monitor: new FakeMonitor(), db, listen: { host: '127.0.0.1', port: 0 } });
+    const other = buildHttpApp({
+      monitor: new FakeMonitor(),
+      store: own,
+      listen: { host: '127.0.0.1', port: 0 },
+    });
     const [delta] = (await other.inject({ url: '/api/hosts' })).json();
     expect(delta).toMatchObject({ id: 'delta.example', source: 'sweep', intervalMs: 60_000 });
     await other.close();
+    await own.close();
   });
 });

@@ -1,22 +1,11 @@
 /**
  * Agentless (swept) hosts shown beside agent hosts: `thump sweep --db FILE` pointed at the
- * monitor's database keeps each host's latest result in `sweep_hosts`; this turns those rows
+ * monitor's database keeps each host's latest result in the store; this turns those rows
  * into host views so `/api/hosts`, the dashboard and `thump status` list them too.
  */
 import type { HostView } from '../monitor/types.js';
-import type { Db } from '../store/db.js';
-import { latestSweepResults, type SweepHostState } from '../store/sweeps.js';
-import type { SweepErrorClass } from '../sweep/types.js';
-import { readSweeps } from './routes/sweeps.js';
-
-/** Why the last probe of a swept host failed. */
-export interface SweepError {
-  class: SweepErrorClass;
-  message: string;
-}
-
-/** A host view that may come from a sweep; `sweepError` is set on swept hosts only. */
-export type ListedHost = HostView & { sweepError?: SweepError | null };
+import type { Store, SweepHostState } from '../store/index.js';
+import type { ListedHost } from './json.js';
 
 /**
  * One swept host as a host view: `up` when its last result was ok, `down` otherwise;
@@ -56,10 +45,12 @@ export function sweptHostView(s: SweepHostState, id: string): ListedHost {
  * Every swept host not also known as an agent host (agent data wins: an id the monitor
  * knows keeps the agent row). A swept host's id is its host name; when several targets
  * share one host name (other user or port) each keeps its target text as id instead.
- * Reads the small `sweep_hosts` table once; a database without sweep tables has none.
+ * Pure: `rows` are the store's `sweeps.latest()`.
  */
-export function sweptHosts(db: Db, isAgentHost: (id: string) => boolean): ListedHost[] {
-  const rows = readSweeps(() => latestSweepResults(db), []);
+export function sweptHostsOf(
+  rows: readonly SweepHostState[],
+  isAgentHost: (id: string) => boolean,
+): ListedHost[] {
   const perHost = new Map<string, number>();
   for (const s of rows) perHost.set(s.host, (perHost.get(s.host) ?? 0) + 1);
   const out: ListedHost[] = [];
@@ -70,16 +61,25 @@ export function sweptHosts(db: Db, isAgentHost: (id: string) => boolean): Listed
   return out;
 }
 
+/** {@link sweptHostsOf} over the store's latest sweep rows (one small read per call). */
+export async function sweptHosts(store: Store, isAgentHost: (id: string) => boolean): Promise<ListedHost[]> {
+  return sweptHostsOf(await store.sweeps.latest(), isAgentHost);
+}
+
 /** Agent hosts plus the swept hosts the monitor does not know, unsorted. */
-export function allHosts(hosts: readonly HostView[], db: Db): ListedHost[] {
+export async function allHosts(hosts: readonly HostView[], store: Store): Promise<ListedHost[]> {
   const ids = new Set<string>();
   for (const h of hosts) ids.add(h.id);
-  const swept = sweptHosts(db, (id) => ids.has(id));
+  const swept = await sweptHosts(store, (id) => ids.has(id));
   return swept.length === 0 ? (hosts as ListedHost[]) : [...hosts, ...swept];
 }
 
 /** One host by id: the agent host if the monitor knows it, else a swept host, else undefined. */
-export function findHost(agent: HostView | undefined, id: string, db: Db): ListedHost | undefined {
+export async function findHost(
+  agent: HostView | undefined,
+  id: string,
+  store: Store,
+): Promise<ListedHost | undefined> {
   if (agent) return agent;
-  return sweptHosts(db, () => false).find((h) => h.id === id);
+  return (await sweptHosts(store, () => false)).find((h) => h.id === id);
 }

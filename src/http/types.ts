@@ -1,23 +1,24 @@
 import type { Logger } from 'pino';
 import type { MonitorView } from '../monitor/types.js';
 import type { NotifyView } from '../notify/types.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import type { HttpLimits } from './config.js';
-import type { EventLog } from './event-log.js';
 
-/** Everything the HTTP layer reads or drives. Only `monitor`, `db` and `listen` are required. */
+/** Everything the HTTP layer reads or drives. Only `monitor`, `store` and `listen` are required. */
 export interface HttpDeps {
   monitor: MonitorView;
-  db: Db;
+  /**
+   * Where every persisted read and write goes (events, silences, sweeps, the health
+   * probe): SQLite or PostgreSQL, the HTTP layer never learns which.
+   */
+  store: Store;
   listen: { host: string; port: number };
   /** Bearer token for write endpoints; without one every write answers 401. */
   token?: string;
   notify?: NotifyView;
   logger?: Logger;
   clock?: Clock;
-  /** The event log to read; default: the SQLite log in `db` (src/store/events.ts). */
-  events?: EventLog;
   /** Extra facts for `GET /api/info` (version, udp port, db path...). */
   info?: Record<string, unknown>;
   /** SSE tuning (defaults from the `http:` config section). */

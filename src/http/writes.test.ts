@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeMonitor } from '../../test/support/fake-monitor.js';
 import type { NotifierStatus, NotifyView } from '../notify/types.js';
-import { type Db, openDb } from '../store/db.js';
-import { coreMigrations, recordEvents } from '../store/events.js';
-import { silenceMigrations } from '../store/silences.js';
+import { openStore, type Store } from '../store/index.js';
 import { ManualClock } from '../util/clock.js';
 import { buildHttpApp } from './app.js';
-import { FakeMonitor } from './fake-monitor.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const TOKEN = 'write-token-0123456789abcdef';
@@ -47,18 +45,18 @@ class FakeNotify implements NotifyView {
   }
 }
 
-let db: Db;
+let store: Store;
 let app: FastifyInstance;
 let notify: FakeNotify;
 
 beforeEach(async () => {
-  db = openDb(':memory:', [coreMigrations, silenceMigrations]);
+  store = await openStore(':memory:');
   notify = new FakeNotify();
   const monitor = new FakeMonitor();
   monitor.setHost({ id: 'web-1' }, T0);
   app = buildHttpApp({
     monitor,
-    db,
+    store,
     notify,
     listen: { host: '127.0.0.1', port: 0 },
     token: TOKEN,
@@ -69,12 +67,12 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await app.close();
-  db.close();
+  await store.close();
 });
 
-describe('events from the SQLite event log', () => {
+describe('events from the store', () => {
   it('reads recorded events newest first and pages with a cursor', async () => {
-    recordEvents(db, [
+    await store.events.record([
       { type: 'new', hostId: 'web-1', at: T0 - 3000, details: {} },
       { type: 'down', hostId: 'web-1', at: T0 - 2000, details: {} },
       { type: 'up', hostId: 'web-1', at: T0 - 1000, details: {} },

@@ -68,3 +68,30 @@ export function compactReader(fields, severities) {
     return h;
   };
 }
+
+/** The fields of an SSE `beats` row the dashboard reads (BEAT_FIELDS in src/http/json.ts). */
+export const BEAT_NEEDED_FIELDS = ['id', 'lastBeatAt', 'uptimeSeconds', 'load1', 'state', 'worstSeverity'];
+
+/**
+ * A decoder for SSE `beats` rows listed as `fields` (sent with every `beats` message), so
+ * beat rows are read by name like the snapshot rows. Throws, naming what is missing, when
+ * the server's rows lack a field the dashboard needs.
+ */
+export function beatReader(fields) {
+  const at = new Map((fields ?? []).map((f, i) => [f, i]));
+  const missing = BEAT_NEEDED_FIELDS.filter((f) => !at.has(f));
+  if (missing.length > 0) {
+    throw new Error(
+      `the server's beat rows lack the field(s) ${missing.join(', ')} this dashboard needs (server sent: ${(fields ?? []).join(', ')}); reload the page after upgrading`,
+    );
+  }
+  const i = Object.fromEntries(BEAT_NEEDED_FIELDS.map((f) => [f, at.get(f)]));
+  return (r) => ({
+    id: r[i.id],
+    lastBeatAt: r[i.lastBeatAt],
+    uptimeSeconds: r[i.uptimeSeconds],
+    load1: r[i.load1],
+    state: r[i.state],
+    worstSeverity: r[i.worstSeverity],
+  });
+}

@@ -61,9 +61,14 @@ function connect() {
   });
   source.addEventListener('beats', (m) => {
     // A beating host we have no row for (it should not happen, see loadAll): take a fresh
-    // snapshot, at most every 5 s.
-    if (applyBeats(JSON.parse(m.data)) > 0) refreshHostsSoon();
-    reportOk(STREAM);
+    // snapshot, at most every 5 s. Rows without the fields we read (a server of another
+    // version) are reported in the banner, not dropped silently.
+    try {
+      if (applyBeats(JSON.parse(m.data)) > 0) refreshHostsSoon();
+      reportOk(STREAM);
+    } catch (err) {
+      reportFailure(STREAM, err);
+    }
   });
   source.addEventListener('reset', () => {
     source.close();

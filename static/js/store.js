@@ -3,7 +3,7 @@
  * to topics (`hosts`, `beats`, `events`) and re-render on the next animation frame, so a
  * burst of updates costs one render.
  */
-import { compactReader, searchText } from './compact-host.js';
+import { beatReader, compactReader, searchText } from './compact-host.js';
 import { meta } from './meta.js';
 
 const MAX_EVENTS = 500;
@@ -117,12 +117,19 @@ export function applyEvent(event, host) {
   if (host) emit('hosts');
 }
 
-/** An SSE `beats` message: `[id, lastBeatAt, uptimeSeconds, load1, state, worstSeverity]` rows. */
-export function applyBeats({ now: serverNow, rows }) {
+/** The beat-row decoder of the last `fields` list seen (the server sends the same one each time). */
+let beats = { key: '', read: undefined };
+
+/** An SSE `beats` message: rows read by name through the `fields` list sent with them. */
+export function applyBeats({ now: serverNow, fields, rows }) {
   if (serverNow) store.offset = serverNow - Date.now();
+  const key = (fields ?? []).join(',');
+  if (beats.key !== key || !beats.read) beats = { key, read: beatReader(fields) };
+  const read = beats.read;
   let stateChanged = false;
   let unknown = 0;
-  for (const [id, beat, uptime, load1, state, sev] of rows) {
+  for (const row of rows) {
+    const { id, lastBeatAt: beat, uptimeSeconds: uptime, load1, state, worstSeverity: sev } = read(row);
     const h = store.hosts.get(id);
     if (!h) {
       unknown++;

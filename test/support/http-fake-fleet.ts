@@ -1,9 +1,8 @@
-import { FakeMonitor } from '../../src/http/fake-monitor.js';
 import { startHttpServer } from '../../src/http/index.js';
 import type { HttpServer } from '../../src/http/types.js';
-import { openDb } from '../../src/store/db.js';
-import { silenceMigrations } from '../../src/store/silences.js';
-import { SweepRecorder, sweepMigrations } from '../../src/store/sweeps.js';
+import { openStore } from '../../src/store/index.js';
+import type { SweepResult } from '../../src/sweep/types.js';
+import { FakeMonitor } from './fake-monitor.js';
 
 /**
  * An in-process HTTP server over a simulated fleet (FakeMonitor): for the dashboard load
@@ -27,7 +26,9 @@ export async function startFakeFleet(
   /** `port`: listen there (a test that restarts the server keeps the page's address). */
   opts: { token?: string; sweep?: boolean; port?: number } = {},
 ): Promise<FakeFleet> {
-  const monitor = new FakeMonitor();
+  // Silences and sweeps (with one small sweep run) so every page has something to show.
+  const store = await openStore(':memory:');
+  const monitor = new FakeMonitor(store);
   const now = Date.now();
   for (let i = 0; i < n; i++) {
     const role = ROLES[i % ROLES.length] as string;
@@ -61,22 +62,21 @@ export async function startFakeFleet(
   }
   const types = ['new', 'down', 'up', 'check', 'restarted', 'left'] as const;
   const all = monitor.hosts();
-  types.forEach((type, k) => {
+  for (const [k, type] of types.entries()) {
     const h = all[(k * 31 + 13) % Math.max(1, all.length)];
-    if (!h) return;
-    monitor.emit({
+    if (!h) break;
+    await monitor.emit({
       type,
       hostId: h.id,
       at: now - (types.length - k) * 1000,
       details:
         type === 'check' ? { checkId: 'disk:/', severity: 'warning', previous: 'ok', text: '91% used' } : {},
     });
-  });
-  // Silences and sweep tables (with one small sweep run) so every page has something to show.
-  const db = openDb(':memory:', [silenceMigrations, sweepMigrations]);
+  }
   if (opts.sweep ?? true) {
-    const rec = new SweepRecorder(db, { id: 'sweep-demo', startedAt: now - 60_000, total: 3, mode: 'local' });
-    rec.write({
+    await store.sweeps.begin({ id: 'sweep-demo', startedAt: now - 60_000, total: 3, mode: 'local' });
+    const rec = { write: (r: SweepResult) => store.sweeps.write('sweep-demo', r) };
+    await rec.write({
       status: 'ok',
       target: 'legacy-1',
       host: 'legacy-1',
@@ -88,7 +88,7 @@ export async function startFakeFleet(
       load5: 0.2,
       load15: 0.1,
     });
-    rec.write({
+    await rec.write({
       status: 'error',
       target: 'admin@legacy-2:2222',
       host: 'legacy-2',
@@ -97,7 +97,7 @@ export async function startFakeFleet(
       errorClass: 'timeout',
       message: 'no answer within 5s',
     });
-    rec.write({
+    await rec.write({
       status: 'error',
       target: 'legacy-3',
       host: 'legacy-3',
@@ -106,12 +106,11 @@ export async function startFakeFleet(
       errorClass: 'auth',
       message: 'all configured authentication methods failed',
     });
-    rec.finish(now - 55_000);
+    await store.sweeps.finish('sweep-demo', now - 55_000);
   }
   const server = await startHttpServer({
     monitor,
-    db,
-    events: monitor,
+    store,
     listen: { host: '127.0.0.1', port: opts.port ?? 0 },
     ...(opts.token ? { token: opts.token } : {}),
   });
@@ -121,6 +120,9 @@ export async function startFakeFleet(
     beat(at = Date.now()) {
       for (const h of monitor.byId.values()) if (h.state === 'up') h.lastBeatAt = at - (h.seq++ % 300);
     },
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await store.close();
+    },
   };
 }

@@ -30,13 +30,12 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
           `unknown event type ${JSON.stringify(t)}; expected one of ${EVENT_TYPES.join(', ')}`,
         );
     }
-    const log = ctx.events;
     const base = {
       ...(hostId ? { hostId } : {}),
       ...(types.length ? { types: types as EventType[] } : {}),
       ...(afterId !== undefined ? { afterId } : {}),
     };
-    const out = log.list({
+    const out = await ctx.store.events.list({
       ...base,
       limit,
       ...(beforeId !== undefined ? { beforeId } : {}),

@@ -3,11 +3,11 @@ import { HOST_STATES, type HostState, type HostView } from '../../monitor/types.
 import { globMatcher } from '../../util/glob.js';
 import { LIMITS } from '../../util/limits.js';
 import { HttpError } from '../http-error.js';
-import { COMPACT_FIELDS, compactHost, eventJson, hostJson } from '../json.js';
+import { COMPACT_FIELDS, compactHost, eventJson, hostJson, type ListedHost } from '../json.js';
 import { globParam, intParam, many, textParam } from '../params.js';
-import { allHosts, findHost, type ListedHost } from '../swept-hosts.js';
+import { silenceLookup } from '../silence-lookup.js';
+import { allHosts, findHost } from '../swept-hosts.js';
 import type { AppContext } from './context.js';
-import { silenceLookup } from './silences.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -50,8 +50,8 @@ export function hostFilter(q: Query): (h: HostView) => boolean {
 
 /**
  * Host list and detail routes. Lists include agentless hosts a sweep recorded into this
- * database (`source: 'sweep'`, see swept-hosts.ts); an id known to the monitor keeps its
- * agent row. The small `sweep_hosts` table is read once per request, never per beat.
+ * store (`source: 'sweep'`, see swept-hosts.ts); an id known to the monitor keeps its
+ * agent row. The store's small latest-sweep table is read once per request, never per beat.
  */
 export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/hosts', async (req, reply) => {
@@ -61,9 +61,9 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
     reply.header('x-server-time', String(now));
     const limit = intParam(q, 'limit', { min: 1, max: LIMITS.hostsPage, fallback: LIMITS.hostsPage });
     const offset = intParam(q, 'offset', { min: 0, max: LIMITS.offset, fallback: 0 });
-    const hosts = allHosts(ctx.monitor.hosts(), ctx.db).filter(match);
+    const hosts = (await allHosts(ctx.monitor.hosts(), ctx.store)).filter(match);
     hosts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const silencedBy = silenceLookup(ctx, now);
+    const silencedBy = await silenceLookup(ctx.store, now);
     reply.header('x-total-count', String(hosts.length));
     if (offset + limit < hosts.length) {
       const params = new URLSearchParams();
@@ -81,25 +81,25 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/ui/hosts', async (_req, reply) => {
     const now = ctx.now();
     reply.header('x-server-time', String(now));
-    const silencedBy = silenceLookup(ctx, now);
+    const silencedBy = await silenceLookup(ctx.store, now);
     return {
       now,
       fields: COMPACT_FIELDS,
-      rows: allHosts(ctx.monitor.hosts(), ctx.db).map((h) => compactHost(h, silencedBy(h.id))),
+      rows: (await allHosts(ctx.monitor.hosts(), ctx.store)).map((h) => compactHost(h, silencedBy(h.id))),
     };
   });
 
   app.get('/api/hosts/:id', async (req) => {
     const { id } = req.params as { id: string };
-    const h: ListedHost | undefined = findHost(ctx.monitor.host(id), id, ctx.db);
+    const h: ListedHost | undefined = await findHost(ctx.monitor.host(id), id, ctx.store);
     if (!h) throw new HttpError(404, `unknown host ${JSON.stringify(id.slice(0, 80))}`);
     const q = req.query as Query;
     const eventLimit = intParam(q, 'events', { min: 0, max: LIMITS.eventsPage, fallback: 50 });
     const now = ctx.now();
-    const events = eventLimit > 0 ? ctx.events.list({ limit: eventLimit, hostId: id }) : [];
+    const events = eventLimit > 0 ? await ctx.store.events.list({ limit: eventLimit, hostId: id }) : [];
     const arrivals = h.source === 'sweep' ? [] : ctx.beatHistory(id);
     return {
-      ...hostJson(h, now, silenceLookup(ctx, now)(id)),
+      ...hostJson(h, now, (await silenceLookup(ctx.store, now))(id)),
       events: events.map(eventJson),
       // Recent beat arrivals, oldest first, with the gap to the previous one and how much
       // later than the announced interval it came: what the host page charts.
@@ -115,7 +115,7 @@ export function hostRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.get('/api/summary', async () => {
-    const hosts = allHosts(ctx.monitor.hosts(), ctx.db);
+    const hosts = await allHosts(ctx.monitor.hosts(), ctx.store);
     const byState: Record<HostState | 'flapping' | 'checksFailing', number> = {
       up: 0,
       down: 0,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { parseSilenceRequest, SilenceMatcher, silenceState, validateSilence } from '../../notify/silences.js';
+import { parseSilenceRequest, validateSilence } from '../../notify/silence-input.js';
+import { silenceState } from '../../notify/silences.js';
 import type { Silence } from '../../notify/types.js';
-import { addSilence, getSilence, listSilences, removeSilence } from '../../store/silences.js';
 import { LIMITS } from '../../util/limits.js';
 import { HttpError } from '../http-error.js';
 import { iso } from '../json.js';
@@ -24,23 +24,6 @@ export function silenceJson(s: Silence, now: number) {
   };
 }
 
-/**
- * A per-request lookup "which silence covers this host now?" (id or null). A database
- * without the silences tables simply has none.
- */
-export function silenceLookup(ctx: AppContext, now: number): (hostId: string) => number | null {
-  let silences: Silence[];
-  try {
-    silences = listSilences(ctx.db, { activeOrPendingAt: now });
-  } catch (err) {
-    if (/no such table/.test((err as Error).message)) return () => null;
-    throw err;
-  }
-  if (silences.length === 0) return () => null;
-  const matcher = new SilenceMatcher(silences);
-  return (hostId) => matcher.find(hostId, now)?.id ?? null;
-}
-
 function idParam(raw: string): number {
   if (!/^\d{1,15}$/.test(raw))
     throw new HttpError(
@@ -60,14 +43,14 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const q = req.query as Record<string, string>;
     const all = ['1', 'true', 'yes'].includes(one(q, 'all') ?? '');
     const limit = intParam(q, 'limit', { min: 1, max: LIMITS.silencesPage, fallback: LIMITS.silencesPage });
-    const list = listSilences(ctx.db, all ? {} : { activeOrPendingAt: now });
+    const list = await ctx.store.silences.list(all ? {} : { activeOrPendingAt: now });
     reply.header('x-total-count', String(list.length));
     return list.slice(0, limit).map((s) => silenceJson(s, now));
   });
 
   app.get('/api/silences/:id', async (req) => {
     const id = idParam((req.params as { id: string }).id);
-    const s = getSilence(ctx.db, id);
+    const s = await ctx.store.silences.get(id);
     if (!s) throw new HttpError(404, `unknown silence ${id}`);
     return silenceJson(s, ctx.now());
   });
@@ -76,14 +59,15 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const now = ctx.now();
     const input = parseSilenceRequest(req.body, now);
     if (input.createdBy === undefined) input.createdBy = 'api';
+    // Validated once, by the input's schema, before the store is called.
     const valid = validateSilence(input, now, 'api');
-    const current = listSilences(ctx.db, { activeOrPendingAt: now }).length;
+    const current = (await ctx.store.silences.list({ activeOrPendingAt: now })).length;
     if (current >= LIMITS.activeSilences)
       throw new HttpError(
         400,
         `there are already ${current} active or pending silences; at most ${LIMITS.activeSilences} are allowed (limit activeSilences): remove some first`,
       );
-    const s = addSilence(ctx.db, valid);
+    const s = await ctx.store.silences.add(valid);
     ctx.logger?.info({ silence: s.id, hostGlob: s.hostGlob }, 'silence added through the API');
     reply.code(201).header('location', `/api/silences/${s.id}`);
     return silenceJson(s, now);
@@ -91,7 +75,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete('/api/silences/:id', { preHandler: ctx.auth }, async (req, reply) => {
     const id = idParam((req.params as { id: string }).id);
-    const r = removeSilence(ctx.db, id);
+    const r = await ctx.store.silences.remove(id);
     if (!r.removed) {
       if (r.reason === 'config')
         throw new HttpError(409, `silence ${id} comes from the config file; remove it there and restart`);

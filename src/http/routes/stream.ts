@@ -30,7 +30,6 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
         `too many live-stream clients (http.sse_max_clients = ${max}); close another dashboard tab or raise the limit`,
       );
     }
-    const events = ctx.events;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -43,6 +42,6 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
     req.raw.socket.setNoDelay(true);
     // The stream is busy by design (pings every sse_heartbeat): exempt it from the idle timeout.
     req.raw.socket.setTimeout(0);
-    ctx.hub.add(res, events, afterId, beatsSince);
+    await ctx.hub.add(res, ctx.store.events, afterId, beatsSince);
   });
 }

@@ -1,16 +1,35 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { Store } from '../../store/index.js';
 import { judgeHealth } from '../health.js';
 import { iso } from '../json.js';
 import { openApiDocument } from '../openapi.js';
 import type { AppContext } from './context.js';
+
+/** How long `/healthz` waits for the store's answer before calling it down. */
+const PING_TIMEOUT_MS = 2000;
+
+/** The store's round trip, bounded: a network database that hangs must not hang the probe. */
+async function pingWithin(store: Store, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      store.ping(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`store did not answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** `/healthz`, `/metrics` and `/api/info`. */
 export function systemRoutes(app: FastifyInstance, ctx: AppContext, registry: Registry): void {
   app.get('/healthz', async (_req, reply) => {
     let dbOk = true;
     try {
-      ctx.db.prepare('SELECT 1').get();
+      await pingWithin(ctx.store, PING_TIMEOUT_MS);
     } catch {
       dbOk = false;
     }

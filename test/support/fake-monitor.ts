@@ -6,17 +6,19 @@ import type {
   MonitorStats,
   MonitorView,
   NewEvent,
-} from '../monitor/types.js';
-import type { EventLog, EventQuery } from './event-log.js';
+} from '../../src/monitor/types.js';
+import type { Store } from '../../src/store/index.js';
 
 /**
- * An in-memory MonitorView plus event log for tests, the dashboard load test and demos:
- * hosts are set by hand, events are appended and delivered to subscribers like the real
- * monitor does (after "persisting").
+ * An in-memory MonitorView for tests, the dashboard load test and demos: hosts are set by
+ * hand; events are recorded in the store it is given (as the real monitor records them)
+ * and then delivered to subscribers. A test double: it lives in test/support, never in dist/.
  */
-export class FakeMonitor implements MonitorView, EventLog {
+export class FakeMonitor implements MonitorView {
   readonly byId = new Map<string, HostView>();
   readonly log: HostEvent[] = [];
+  /** `store`: where {@link emit} records events (the HTTP layer reads them from there). */
+  constructor(readonly store?: Store) {}
   readonly listeners = new Set<(e: HostEvent) => void>();
   counters: Omit<MonitorStats, 'hostsByState'> = {
     packetsTotal: 0,
@@ -81,26 +83,15 @@ export class FakeMonitor implements MonitorView, EventLog {
     return h;
   }
 
-  /** Appends an event and tells subscribers, as the monitor does after persisting it. */
-  emit(e: NewEvent): HostEvent {
-    const event: HostEvent = { ...e, id: (this.log[this.log.length - 1]?.id ?? 0) + 1 };
+  /** Records an event in the store and tells subscribers, as the monitor does after persisting it. */
+  async emit(e: NewEvent): Promise<HostEvent> {
+    const event: HostEvent = this.store
+      ? ((await this.store.events.record([e]))[0] as HostEvent)
+      : { ...e, id: (this.log[this.log.length - 1]?.id ?? 0) + 1 };
     this.log.push(event);
     this.counters.eventsByType[e.type] = (this.counters.eventsByType[e.type] ?? 0) + 1;
     for (const l of this.listeners) l(event);
     return event;
-  }
-
-  list(q: EventQuery): HostEvent[] {
-    const rows = this.log.filter(
-      (e) =>
-        (q.beforeId === undefined || e.id < q.beforeId) &&
-        (q.afterId === undefined || e.id > q.afterId) &&
-        (q.hostId === undefined || e.hostId === q.hostId) &&
-        (q.types === undefined || q.types.includes(e.type)) &&
-        (q.since === undefined || e.at >= q.since) &&
-        (q.until === undefined || e.at < q.until),
-    );
-    return rows.slice(-q.limit).reverse();
   }
 
   beatHistory(id: string): number[] {
