@@ -7,21 +7,6 @@
  * `notify_batch_seq`) is moved past the largest id, never back.
  */
 import type pg from 'pg';
-import type { HostEvent } from '../../monitor/types.js';
-import {
-  type AlertRow,
-  alertRowToRecord,
-  type BatchRow,
-  batchRecordToRow,
-  batchRowToRecord,
-  type OutboxRow,
-  outboxRecordToRow,
-  outboxRowToRecord,
-  type SweepHostRow,
-  sweepHostRecord,
-  sweepHostRow,
-} from '../copy-rows.js';
-import { type HostRow, fromRow as hostFromRow, toRow as hostToRow } from '../hosts.js';
 import {
   COPY_PAGE_SIZE,
   type EventRecord,
@@ -32,15 +17,33 @@ import {
   type SilenceRecord,
   type SweepRecord,
 } from '../records.js';
-import { type SilenceRow, fromRow as silenceFromRow } from '../silences.js';
 import {
+  type AlertRow,
+  alertRowToRecord,
+  type BatchRow,
+  batchRowToRecord,
+  type EventRow,
+  eventRecordFromRow,
+  eventRecordToRow,
+  type HostRow,
+  hostFromRow,
+  hostToRow,
+  type OutboxRow,
+  outboxImportRows,
+  outboxRowToRecord,
   type ResultRow,
   type RunRow,
-  fromRow as resultFromRow,
-  toRow as resultToRow,
+  resultFromRow,
   runFromRow,
-} from '../sweeps.js';
+  type SilenceRow,
+  type SweepHostRow,
+  silenceFromRow,
+  silenceToRow,
+  sweepHostRecord,
+  sweepImportRows,
+} from '../rows.js';
 import type { PgDb } from './client.js';
+import { HOST_RECORD } from './core.js';
 
 type Key = readonly (string | number)[];
 
@@ -99,10 +102,6 @@ async function bumpSequence(c: pg.PoolClient, seq: string, table: string, col: s
 }
 const identitySeq = (table: string) => `pg_get_serial_sequence('${table}', 'id')`;
 
-const HOST_DEF = `id text, state text, source text, address text, first_seen_at bigint, last_beat_at bigint,
-  state_since bigint, boot_id text, seq bigint, sent_at bigint, interval_ms bigint, timeout_ms bigint,
-  uptime_seconds float8, load1 float8, load5 float8, load15 float8, mem_total bigint, mem_available bigint,
-  disk_total bigint, disk_used bigint, checks text, labels text, flapping int, flap_bits bigint`;
 const EVENT_DEF = 'id bigint, type text, host_id text, at bigint, details jsonb, transition_key text';
 const OUTBOX_DEF = `id bigint, event_id bigint, notifier text, reminder int, event_json text, created_at bigint,
   ready_at bigint, state text, reason text, batch_id text`;
@@ -132,7 +131,7 @@ export function pgHostCopy(db: PgDb): RowCopy<HostRecord> {
       })(),
     importRows: (rows) =>
       db.tx(undefined, (c) =>
-        insertRecordset(c, 'hosts', HOST_DEF, rows.map(hostToRow), {
+        insertRecordset(c, 'hosts', HOST_RECORD, rows.map(hostToRow), {
           select: { checks: 'checks::jsonb', labels: 'labels::jsonb', flapping: 'flapping <> 0' },
         }),
       ),
@@ -140,47 +139,18 @@ export function pgHostCopy(db: PgDb): RowCopy<HostRecord> {
   };
 }
 
-interface EventRow {
-  id: number;
-  type: string;
-  host_id: string;
-  at: number;
-  details: Record<string, unknown> | null;
-  transition_key: string | null;
-}
-
 export function pgEventCopy(db: PgDb): RowCopy<EventRecord> {
   const p = page<EventRow>(db, 'events', ['id'], 'id, type, host_id, at, details, transition_key');
   return {
     exportPages: (size = COPY_PAGE_SIZE) =>
       (async function* () {
-        for await (const rows of keysetPages(p, (r) => [r.id], size)) {
-          yield rows.map((r) => ({
-            id: r.id,
-            type: r.type as HostEvent['type'],
-            hostId: r.host_id,
-            at: r.at,
-            details: r.details ?? {},
-            transitionKey: r.transition_key,
-          }));
-        }
+        for await (const rows of keysetPages(p, (r) => [r.id], size)) yield rows.map(eventRecordFromRow);
       })(),
     importRows: (rows) =>
       db.tx(undefined, async (c) => {
-        const n = await insertRecordset(
-          c,
-          'events',
-          EVENT_DEF,
-          rows.map((e) => ({
-            id: e.id,
-            type: e.type,
-            host_id: e.hostId,
-            at: Math.round(e.at),
-            details: e.details ?? {},
-            transition_key: e.transitionKey,
-          })),
-          { identity: true },
-        );
+        const n = await insertRecordset(c, 'events', EVENT_DEF, rows.map(eventRecordToRow), {
+          identity: true,
+        });
         if (rows.length > 0) await bumpSequence(c, identitySeq('events'), 'events', 'id');
         return n;
       }),
@@ -211,40 +181,25 @@ export function pgOutboxCopy(db: PgDb): RowCopy<OutboxRecord> {
       })(),
     importRows: (records) =>
       db.tx(undefined, async (c) => {
-        const of = <T extends OutboxRecord['table']>(t: T) =>
-          records.filter((r): r is Extract<OutboxRecord, { table: T }> => r.table === t);
-        const outbox = of('outbox');
-        const batch = of('batch');
-        let n = await insertRecordset(c, 'notify_outbox', OUTBOX_DEF, outbox.map(outboxRecordToRow), {
+        const t = outboxImportRows(records);
+        let n = await insertRecordset(c, 'notify_outbox', OUTBOX_DEF, t.notify_outbox, {
           identity: true,
           select: { event_json: 'event_json::json' },
         });
-        n += await insertRecordset(c, 'notify_batches', BATCH_DEF, batch.map(batchRecordToRow));
-        n += await insertRecordset(
-          c,
-          'notify_alerts',
-          ALERT_DEF,
-          of('alert').map((a) => ({
-            notifier: a.notifier,
-            host_id: a.hostId,
-            key: a.key,
-            event_id: a.eventId,
-            opened_at: a.openedAt,
-            last_notified_at: a.lastNotifiedAt,
-            reminders: a.reminders,
-          })),
-        );
-        const cursor = of('cursor')[0];
+        n += await insertRecordset(c, 'notify_batches', BATCH_DEF, t.notify_batches);
+        n += await insertRecordset(c, 'notify_alerts', ALERT_DEF, t.notify_alerts);
+        const cursor = t.notify_cursor[0];
         if (cursor) {
           const r = await c.query(
             'INSERT INTO notify_cursor (id, event_id) VALUES (1, $1) ON CONFLICT DO NOTHING',
-            [cursor.eventId],
+            [cursor.event_id],
           );
           n += r.rowCount ?? 0;
         }
-        if (outbox.length > 0) await bumpSequence(c, identitySeq('notify_outbox'), 'notify_outbox', 'id');
+        if (t.notify_outbox.length > 0)
+          await bumpSequence(c, identitySeq('notify_outbox'), 'notify_outbox', 'id');
         // Batch ids are `<notifier>-<seq>`: the next batch must not reuse a copied one's id.
-        if (batch.length > 0) await bumpSequence(c, `'notify_batch_seq'`, 'notify_batches', 'seq');
+        if (t.notify_batches.length > 0) await bumpSequence(c, `'notify_batch_seq'`, 'notify_batches', 'seq');
         return n;
       }),
     countRows: counter(db, ['notify_outbox', 'notify_batches', 'notify_alerts', 'notify_cursor']),
@@ -264,18 +219,7 @@ export function pgSilenceCopy(db: PgDb): RowCopy<SilenceRecord> {
           c,
           'silences',
           SILENCE_DEF,
-          rows.map((s) => ({
-            id: s.id,
-            host_glob: s.hostGlob,
-            starts_at: s.startsAt,
-            ends_at: s.endsAt,
-            cron: s.cron ?? null,
-            duration_ms: s.durationMs ?? null,
-            comment: s.comment,
-            created_by: s.createdBy,
-            created_at: s.createdAt,
-            origin: s.origin,
-          })),
+          rows.map((s) => ({ id: s.id, ...silenceToRow(s) })),
           { identity: true },
         );
         if (rows.length > 0) await bumpSequence(c, identitySeq('silences'), 'silences', 'id');
@@ -300,29 +244,11 @@ export function pgSweepCopy(db: PgDb): RowCopy<SweepRecord> {
       })(),
     importRows: (records) =>
       db.tx(undefined, async (c) => {
-        let n = 0;
-        const runRows = [];
-        const resultRows = [];
-        const hostRows = [];
-        for (const r of records) {
-          if (r.table === 'run') {
-            runRows.push({
-              id: r.run.id,
-              started_at: r.run.startedAt,
-              finished_at: r.run.finishedAt,
-              total: r.run.total,
-              ok: r.run.ok,
-              failed: r.run.failed,
-              mode: r.run.mode,
-              every_ms: r.run.everyMs ?? null,
-            });
-          } else if (r.table === 'result') resultRows.push({ run_id: r.runId, ...resultToRow(r.result) });
-          else hostRows.push(sweepHostRow(r));
-        }
+        const t = sweepImportRows(records);
         // Runs first: results refer to them.
-        n += await insertRecordset(c, 'sweep_runs', RUN_DEF, runRows);
-        n += await insertRecordset(c, 'sweep_results', `run_id text, ${RESULT_COLS}`, resultRows);
-        n += await insertRecordset(c, 'sweep_hosts', SWEEP_HOST_DEF, hostRows);
+        let n = await insertRecordset(c, 'sweep_runs', RUN_DEF, t.sweep_runs);
+        n += await insertRecordset(c, 'sweep_results', `run_id text, ${RESULT_COLS}`, t.sweep_results);
+        n += await insertRecordset(c, 'sweep_hosts', SWEEP_HOST_DEF, t.sweep_hosts);
         return n;
       }),
     countRows: counter(db, ['sweep_runs', 'sweep_results', 'sweep_hosts']),

@@ -4,22 +4,6 @@
  * transaction per imported page. AUTOINCREMENT tables move their `sqlite_sequence` past an
  * explicitly inserted id by themselves, so new rows never reuse an imported id.
  */
-import type { HostEvent } from '../../monitor/types.js';
-import {
-  type AlertRow,
-  alertRowToRecord,
-  type BatchRow,
-  batchRecordToRow,
-  batchRowToRecord,
-  type OutboxRow,
-  outboxRecordToRow,
-  outboxRowToRecord,
-  type SweepHostRow,
-  sweepHostRecord,
-  sweepHostRow,
-} from '../copy-rows.js';
-import type { Db } from '../db.js';
-import { type HostRow, fromRow as hostFromRow, toRow as hostToRow } from '../hosts.js';
 import {
   COPY_PAGE_SIZE,
   type EventRecord,
@@ -30,14 +14,32 @@ import {
   type SilenceRecord,
   type SweepRecord,
 } from '../records.js';
-import { type SilenceRow, fromRow as silenceFromRow } from '../silences.js';
 import {
+  type AlertRow,
+  alertRowToRecord,
+  type BatchRow,
+  batchRowToRecord,
+  type EventRow,
+  eventRecordFromRow,
+  eventRecordToRow,
+  type HostRow,
+  hostFromRow,
+  hostToRow,
+  type OutboxRow,
+  outboxImportRows,
+  outboxRowToRecord,
   type ResultRow,
   type RunRow,
-  fromRow as resultFromRow,
-  toRow as resultToRow,
+  resultFromRow,
   runFromRow,
-} from '../sweeps.js';
+  type SilenceRow,
+  type SweepHostRow,
+  silenceFromRow,
+  silenceToRow,
+  sweepHostRecord,
+  sweepImportRows,
+} from '../rows.js';
+import type { Db } from './db.js';
 
 /** Every table the copy covers, children before parents (for deleting). */
 export const SQLITE_COPIED_TABLES = [
@@ -92,6 +94,16 @@ function inserter(db: Db, table: string) {
   };
 }
 
+/** Inserts each table's rows (tables in the given order, parents first); returns rows new. */
+function insertTables(db: Db, tables: Record<string, readonly object[]>): number {
+  let n = 0;
+  for (const [table, rows] of Object.entries(tables)) {
+    const insert = inserter(db, table);
+    for (const r of rows) n += insert(r);
+  }
+  return n;
+}
+
 export function sqliteHostCopy(db: Db): RowCopy<HostRecord> {
   const insert = inserter(db, 'hosts');
   return {
@@ -105,65 +117,26 @@ export function sqliteHostCopy(db: Db): RowCopy<HostRecord> {
   };
 }
 
-interface EventRow {
-  id: number;
-  type: string;
-  host_id: string;
-  at: number;
-  details: string;
-  transition_key: string | null;
-}
-
-function parseDetails(text: string): Record<string, unknown> {
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
 export function sqliteEventCopy(db: Db): RowCopy<EventRecord> {
   const insert = inserter(db, 'events');
   return {
     exportPages: (size = COPY_PAGE_SIZE) =>
       (async function* () {
         const p = page<EventRow>(db, 'events', ['id'], 'id, type, host_id, at, details, transition_key');
-        for await (const rows of keysetPages(p, (r) => [r.id], size)) {
-          yield rows.map((r) => ({
-            id: r.id,
-            type: r.type as HostEvent['type'],
-            hostId: r.host_id,
-            at: r.at,
-            details: parseDetails(r.details),
-            transitionKey: r.transition_key,
-          }));
-        }
+        for await (const rows of keysetPages(p, (r) => [r.id], size)) yield rows.map(eventRecordFromRow);
       })(),
     importRows: (rows) =>
       importTx(db, () =>
-        rows.reduce(
-          (n, e) =>
-            n +
-            insert({
-              id: e.id,
-              type: e.type,
-              host_id: e.hostId,
-              at: Math.round(e.at),
-              details: JSON.stringify(e.details ?? {}),
-              transition_key: e.transitionKey,
-            }),
-          0,
-        ),
+        rows.reduce((n, e) => {
+          const row = eventRecordToRow(e);
+          return n + insert({ ...row, details: JSON.stringify(row.details) });
+        }, 0),
       ),
     countRows: counter(db, ['events']),
   };
 }
 
 export function sqliteOutboxCopy(db: Db): RowCopy<OutboxRecord> {
-  const rowIns = inserter(db, 'notify_outbox');
-  const batchIns = inserter(db, 'notify_batches');
-  const alertIns = inserter(db, 'notify_alerts');
-  const cursorIns = inserter(db, 'notify_cursor');
   return {
     exportPages: (size = COPY_PAGE_SIZE) =>
       (async function* (): AsyncGenerator<OutboxRecord[]> {
@@ -179,26 +152,7 @@ export function sqliteOutboxCopy(db: Db): RowCopy<OutboxRecord> {
           | undefined;
         if (cursor) yield [{ table: 'cursor', eventId: cursor.event_id }];
       })(),
-    importRows: (records) =>
-      importTx(db, () => {
-        let n = 0;
-        for (const r of records) {
-          if (r.table === 'outbox') n += rowIns(outboxRecordToRow(r));
-          else if (r.table === 'batch') n += batchIns(batchRecordToRow(r));
-          else if (r.table === 'alert') {
-            n += alertIns({
-              notifier: r.notifier,
-              host_id: r.hostId,
-              key: r.key,
-              event_id: r.eventId,
-              opened_at: r.openedAt,
-              last_notified_at: r.lastNotifiedAt,
-              reminders: r.reminders,
-            });
-          } else n += cursorIns({ id: 1, event_id: r.eventId });
-        }
-        return n;
-      }),
+    importRows: (records) => importTx(db, () => insertTables(db, outboxImportRows(records))),
     countRows: counter(db, ['notify_outbox', 'notify_batches', 'notify_alerts', 'notify_cursor']),
   };
 }
@@ -212,33 +166,12 @@ export function sqliteSilenceCopy(db: Db): RowCopy<SilenceRecord> {
         for await (const rows of keysetPages(p, (r) => [r.id], size)) yield rows.map(silenceFromRow);
       })(),
     importRows: (rows) =>
-      importTx(db, () =>
-        rows.reduce(
-          (n, s) =>
-            n +
-            insert({
-              id: s.id,
-              host_glob: s.hostGlob,
-              starts_at: s.startsAt,
-              ends_at: s.endsAt,
-              cron: s.cron ?? null,
-              duration_ms: s.durationMs ?? null,
-              comment: s.comment,
-              created_by: s.createdBy,
-              created_at: s.createdAt,
-              origin: s.origin,
-            }),
-          0,
-        ),
-      ),
+      importTx(db, () => rows.reduce((n, s) => n + insert({ id: s.id, ...silenceToRow(s) }), 0)),
     countRows: counter(db, ['silences']),
   };
 }
 
 export function sqliteSweepCopy(db: Db): RowCopy<SweepRecord> {
-  const runIns = inserter(db, 'sweep_runs');
-  const resultIns = inserter(db, 'sweep_results');
-  const hostIns = inserter(db, 'sweep_hosts');
   return {
     exportPages: (size = COPY_PAGE_SIZE) =>
       (async function* (): AsyncGenerator<SweepRecord[]> {
@@ -251,26 +184,7 @@ export function sqliteSweepCopy(db: Db): RowCopy<SweepRecord> {
         const hosts = page<SweepHostRow>(db, 'sweep_hosts', ['target']);
         for await (const p of keysetPages(hosts, (r) => [r.target], size)) yield p.map(sweepHostRecord);
       })(),
-    importRows: (records) =>
-      importTx(db, () => {
-        let n = 0;
-        for (const r of records) {
-          if (r.table === 'run') {
-            n += runIns({
-              id: r.run.id,
-              started_at: r.run.startedAt,
-              finished_at: r.run.finishedAt,
-              total: r.run.total,
-              ok: r.run.ok,
-              failed: r.run.failed,
-              mode: r.run.mode,
-              every_ms: r.run.everyMs ?? null,
-            });
-          } else if (r.table === 'result') n += resultIns({ run_id: r.runId, ...resultToRow(r.result) });
-          else n += hostIns(sweepHostRow(r));
-        }
-        return n;
-      }),
+    importRows: (records) => importTx(db, () => insertTables(db, sweepImportRows(records))),
     countRows: counter(db, ['sweep_runs', 'sweep_results', 'sweep_hosts']),
   };
 }
