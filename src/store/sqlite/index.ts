@@ -20,14 +20,7 @@ import type {
   Suspect,
   SweepStore,
 } from '../types.js';
-import {
-  sqliteEventCopy,
-  sqliteHostCopy,
-  sqliteOutboxCopy,
-  sqliteSilenceCopy,
-  sqliteSweepCopy,
-  truncateSqlite,
-} from './copy.js';
+import { sqliteCopy, truncateSqlite } from './copy.js';
 import { sqliteEventStore, sqliteHostStore } from './core.js';
 import { type Db, openDb } from './db.js';
 import { SQLITE_EPOCH, sqliteTx } from './fence.js';
@@ -58,11 +51,11 @@ export class SqliteStore implements Store {
     const tx = sqliteTx(db);
     const outbox = sqliteOutbox(db, tx);
     // Each domain's export/import (thump db migrate) lives in copy.ts beside its daily queries.
-    this.hosts = { ...sqliteHostStore(db, tx), ...sqliteHostCopy(db) };
-    this.events = { ...sqliteEventStore(db, tx, file, outbox.statements), ...sqliteEventCopy(db) };
-    this.outbox = { ...outbox.store, ...sqliteOutboxCopy(db) };
-    this.silences = { ...sqliteSilenceStore(db, tx), ...sqliteSilenceCopy(db) };
-    this.sweeps = { ...sqliteSweepStore(db), ...sqliteSweepCopy(db) };
+    this.hosts = { ...sqliteHostStore(db, tx), ...sqliteCopy(db, 'hosts') };
+    this.events = { ...sqliteEventStore(db, tx, file, outbox.statements), ...sqliteCopy(db, 'events') };
+    this.outbox = { ...outbox.store, ...sqliteCopy(db, 'outbox') };
+    this.silences = { ...sqliteSilenceStore(db, tx), ...sqliteCopy(db, 'silences') };
+    this.sweeps = { ...sqliteSweepStore(db), ...sqliteCopy(db, 'sweeps') };
     this.lease = trivialLease();
     this.monitors = memoryMonitorRows();
   }
