@@ -34,7 +34,7 @@ import {
 export type Key = readonly (string | number)[];
 
 /** The tables of each copied domain, parents first, each with its key columns (keyset order). */
-export const COPY_TABLES = {
+const COPY_TABLES = {
   hosts: { hosts: ['id'] },
   events: { events: ['id'] },
   outbox: {

@@ -20,7 +20,7 @@ export interface PlanWriter<R> {
 }
 
 /** A suppressed row's `reason` column: the reason, and its detail when there is one. */
-export const suppressionText = (s: GroupPlan['suppressed'][number]) =>
+const suppressionText = (s: GroupPlan['suppressed'][number]) =>
   s.detail ? `${s.reason}: ${s.detail}` : s.reason;
 
 /** Runs `steps` in order, awaiting only a step that returns a promise. */

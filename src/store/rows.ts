@@ -118,7 +118,7 @@ export function hostToRow(h: StoredHost): HostRow {
 }
 
 /** JSON text (SQLite) or an already parsed value (PostgreSQL JSON columns); bad text reads as `fallback`. */
-export function parseJson<T>(value: unknown, fallback: T): T {
+function parseJson<T>(value: unknown, fallback: T): T {
   if (value === null || value === undefined) return fallback;
   if (typeof value !== 'string') return value as T;
   try {
@@ -362,7 +362,7 @@ export function runFromRow(r: RunRow): SweepRun {
 }
 
 /** A run as a row. */
-export function runToRow(run: SweepRun): RunRow {
+function runToRow(run: SweepRun): RunRow {
   return {
     id: run.id,
     started_at: run.startedAt,
@@ -376,7 +376,7 @@ export function runToRow(run: SweepRun): RunRow {
 }
 
 /** A `sweep_hosts` row. */
-export type SweepHostRow = ResultRow & { state: string; state_since: number; run_id: string };
+type SweepHostRow = ResultRow & { state: string; state_since: number; run_id: string };
 
 /** The query of `SweepStore.latest()` returns this: a host row and its run's interval. */
 export type LatestSweepRow = SweepHostRow & { every_ms: number | null };
@@ -406,7 +406,7 @@ export function sweepHostRecord(r: SweepHostRow): SweepRecord {
     result: resultFromRow(r),
   };
 }
-export function sweepHostRow(r: Extract<SweepRecord, { table: 'host' }>): SweepHostRow {
+function sweepHostRow(r: Extract<SweepRecord, { table: 'host' }>): SweepHostRow {
   return {
     ...resultToRow(r.result),
     host: r.host,
@@ -432,7 +432,7 @@ export function sweepImportRows(records: readonly SweepRecord[]) {
 
 // ---- outbox ---------------------------------------------------------------------------
 
-export type OutboxRow = {
+type OutboxRow = {
   id: number;
   event_id: number;
   notifier: string;
@@ -526,7 +526,7 @@ export const alertFromRow = (r: AlertRow): OpenAlert => ({
   lastNotifiedAt: r.last_notified_at,
   reminders: r.reminders,
 });
-export const alertToRow = (a: OpenAlert): AlertRow => ({
+const alertToRow = (a: OpenAlert): AlertRow => ({
   notifier: a.notifier,
   host_id: a.hostId,
   key: a.key,
@@ -550,7 +550,7 @@ export const outboxRowToRecord = (r: OutboxRow): OutboxRowRecord => ({
   reason: r.reason,
   batchId: r.batch_id,
 });
-export const outboxRecordToRow = (r: OutboxRowRecord): OutboxRow => ({
+const outboxRecordToRow = (r: OutboxRowRecord): OutboxRow => ({
   id: r.id,
   event_id: r.eventId,
   notifier: r.notifier,
@@ -578,7 +578,7 @@ export const batchRowToRecord = (r: BatchRow): OutboxBatchRecord => ({
   lastError: r.last_error,
   sentAt: r.sent_at,
 });
-export const batchRecordToRow = (r: OutboxBatchRecord): BatchRow => ({
+const batchRecordToRow = (r: OutboxBatchRecord): BatchRow => ({
   id: r.id,
   seq: r.seq,
   notifier: r.notifier,

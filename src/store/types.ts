@@ -13,7 +13,7 @@
 import { ResourceError } from '../errors.js';
 import type { EventType, HostEvent, NewEvent } from '../monitor/types.js';
 import type { GroupPlan, OutboxItem } from '../notify/grouping.js';
-import type { NotificationBatch, Silence } from '../notify/types.js';
+import type { Silence } from '../notify/types.js';
 import type { SweepResult, SweepRun } from '../sweep/types.js';
 import type {
   EventRecord,
@@ -315,6 +315,3 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** A notification batch kind, re-exported for backends. */
-export type BatchKind = NotificationBatch['kind'];

@@ -18,7 +18,7 @@ import { COPY_PAGE_SIZE, type RowCopy } from '../records.js';
 import type { Db } from './db.js';
 
 /** Every table the copy covers, children before parents (for deleting). */
-export const SQLITE_COPIED_TABLES = [
+const SQLITE_COPIED_TABLES = [
   'hosts',
   'events',
   'notify_outbox',

@@ -9,7 +9,7 @@ import type { Db } from './db.js';
 export const SQLITE_EPOCH = 1;
 
 /** Throws {@link FencedError} when `fence` names another epoch than {@link SQLITE_EPOCH}. */
-export function checkFence(fence: Fence | undefined): void {
+function checkFence(fence: Fence | undefined): void {
   if (fence !== undefined && fence.epoch !== SQLITE_EPOCH) throw new FencedError(fence.epoch, SQLITE_EPOCH);
 }
 

@@ -11,7 +11,7 @@ import type { Migrations } from './db.js';
  * table is a snapshot of the registry, flushed in batches and rewritten for every host an
  * event is about in the event's own transaction (so a restart never re-announces it).
  */
-export const coreMigrations: Migrations = {
+const coreMigrations: Migrations = {
   domain: 'core',
   steps: [
     (db) => {
@@ -75,7 +75,7 @@ export const coreMigrations: Migrations = {
  *   ("resolved always follows a notified down", reminders);
  * - `notify_cursor`: the last event id handed to the outbox (catch-up after a crash).
  */
-export const outboxMigrations: Migrations = {
+const outboxMigrations: Migrations = {
   domain: 'notify-outbox',
   steps: [
     (db) => {
@@ -147,7 +147,7 @@ export const outboxMigrations: Migrations = {
  * thump.yaml are mirrored here at monitor start (origin `config`) so the API, the CLI and
  * the dashboard list one set; only `api` silences can be removed.
  */
-export const silenceMigrations: Migrations = {
+const silenceMigrations: Migrations = {
   domain: 'silences',
   steps: [
     (db) => {
