@@ -5,6 +5,7 @@
  * A backend supplies only the reading of one page, the inserting of rows and the counting.
  */
 import type { CopiedDomain } from './copy.js';
+import { alertRowToRecord, batchRowToRecord, outboxImportRows, outboxRowToRecord } from './outbox-rows.js';
 import {
   type EventRecord,
   type HostRecord,
@@ -14,21 +15,14 @@ import {
   type SweepRecord,
 } from './records.js';
 import {
-  alertRowToRecord,
-  batchRowToRecord,
   eventRecordFromRow,
   eventRecordToRow,
   hostFromRow,
   hostToRow,
-  outboxImportRows,
-  outboxRowToRecord,
-  resultFromRow,
-  runFromRow,
   silenceFromRow,
   silenceToRow,
-  sweepHostRecord,
-  sweepImportRows,
 } from './rows.js';
+import { resultFromRow, runFromRow, sweepHostRecord, sweepImportRows } from './sweep-rows.js';
 
 /** A keyset key: the key columns' values of the last row of a page. */
 export type Key = readonly (string | number)[];

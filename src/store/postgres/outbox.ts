@@ -8,7 +8,6 @@ import type pg from 'pg';
 import type { HostEvent } from '../../monitor/types.js';
 import type { GroupPlan } from '../../notify/grouping.js';
 import { applyPlan, type PlanWriter } from '../outbox-plan.js';
-import type { WithoutCopy } from '../records.js';
 import {
   type AlertRow,
   alertFromRow,
@@ -17,7 +16,8 @@ import {
   itemFromRow,
   QUEUED_BATCH_COLUMNS,
   queuedBatchFromRow,
-} from '../rows.js';
+} from '../outbox-rows.js';
+import type { WithoutCopy } from '../records.js';
 import type { ClaimContext, Fence, NewOutboxRow, OutboxStore, QueuedBatch } from '../types.js';
 import type { PgDb, Queryable } from './client.js';
 

@@ -10,7 +10,7 @@ import {
   resultUpdateSet,
   runFromRow,
   sweepHostStateFromRow,
-} from '../rows.js';
+} from '../sweep-rows.js';
 import type { SweepHostState, SweepStore } from '../types.js';
 import type { PgDb } from './client.js';
 

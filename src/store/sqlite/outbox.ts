@@ -6,7 +6,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { HostEvent } from '../../monitor/types.js';
 import { applyPlan, type PlanWriter } from '../outbox-plan.js';
-import type { WithoutCopy } from '../records.js';
 import {
   type AlertRow,
   alertFromRow,
@@ -16,7 +15,8 @@ import {
   itemFromRow,
   QUEUED_BATCH_COLUMNS,
   queuedBatchFromRow,
-} from '../rows.js';
+} from '../outbox-rows.js';
+import type { WithoutCopy } from '../records.js';
 import type { NewOutboxRow, OutboxStore } from '../types.js';
 import type { Db } from './db.js';
 import type { SqliteTx } from './fence.js';

@@ -15,7 +15,7 @@ import {
   resultUpdateSet,
   runFromRow,
   sweepHostStateFromRow,
-} from '../rows.js';
+} from '../sweep-rows.js';
 import type { SweepStore } from '../types.js';
 import type { Db } from './db.js';
 
