@@ -4,7 +4,8 @@
  * Bottom to top:
  *   util, errors.ts, protocol      import nothing of thump above them
  *   config                         the loader and helpers; knows no area's keys
- *   store                          persistence; only *types* from the domains
+ *   store                          persistence; only *types* from the domains; its backends
+ *                                  (store/sqlite/, store/postgres/) private to store/
  *   monitor, agent, sweep, notify  the domains; only notify -> monitor and sweep -> monitor
  *   http                           above every domain
  *   cli                            the top: the only place that wires areas together
@@ -57,6 +58,29 @@ module.exports = {
       comment: 'The store knows nothing of the HTTP layer or the CLI.',
       from: { path: '^src/store/' },
       to: { path: '^src/(http|cli)/' },
+    },
+    {
+      name: 'store-backends-are-private',
+      severity: 'error',
+      comment:
+        'Callers hold a Store from src/store/index.ts (openStore) and never learn the backend: only src/store/ may import src/store/sqlite/ or src/store/postgres/.',
+      from: { path: '^src/', pathNot: '^src/store/' },
+      to: { path: '^src/store/(sqlite|postgres)/' },
+    },
+    {
+      name: 'store-shared-code-knows-no-backend',
+      severity: 'error',
+      comment:
+        'The top of src/store/ is the interface and backend-neutral helpers; only open.ts chooses (and lazily loads) a backend.',
+      from: { path: '^src/store/[^/]+\\.ts$', pathNot: '^src/store/open\\.ts$' },
+      to: { path: '^src/store/(sqlite|postgres)/' },
+    },
+    {
+      name: 'store-backends-stand-apart',
+      severity: 'error',
+      comment: 'A backend keeps its dialect to itself: SQLite and PostgreSQL share code only through src/store/*.ts.',
+      from: { path: '^src/store/(sqlite|postgres)/' },
+      to: { path: '^src/store/(sqlite|postgres)/', pathNot: '^src/store/$1/' },
     },
     {
       name: 'monitor-core-is-pure',

@@ -29,13 +29,19 @@ storeConformance({
       expect((s as SqliteStore).db.pragma('journal_mode', { simple: true })).toBe('wal');
     });
 
-    it('shares its tables with the synchronous functions today’s callers use', async () => {
+    it('writes events and their outbox rows to the one file, seen by another handle', async () => {
       const s = (await fresh()) as SqliteStore;
       s.events.onRecorded((events) => rowsFor(events, ['n']));
       await s.events.record([ev('down', 'a', 1)]);
-      const { listEvents } = await import('../src/store/events.js');
-      expect(listEvents(s.db).map((e) => e.hostId)).toEqual(['a']);
-      expect(s.outbox.sql.depth()).toBe(1);
+      const raw = new Database(s.db.name, { readonly: true });
+      try {
+        expect(raw.prepare('SELECT host_id FROM events').all()).toEqual([{ host_id: 'a' }]);
+        expect(raw.prepare(`SELECT COUNT(*) AS n FROM notify_outbox WHERE state = 'pending'`).get()).toEqual({
+          n: 1,
+        });
+      } finally {
+        raw.close();
+      }
     });
   },
 });

@@ -229,21 +229,16 @@ describe('thump sweep (built CLI) against a real sshd', () => {
         .map((l) => l.split(',')[2])
         .sort(),
     ).toEqual(['error', 'ok']);
-    const { openDb } = await import('../src/store/db.js');
-    const { latestSweepResults, listSweeps, sweepMigrations } = await import('../src/store/sweeps.js');
-    const handle = openDb(db, [sweepMigrations]);
+    const { openStore } = await import('../src/store/index.js');
+    const store = await openStore(db);
     try {
-      const runs = listSweeps(handle);
+      const runs = await store.sweeps.list();
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ total: 2, ok: 1, failed: 1, mode: 'local' });
       expect(runs[0]?.finishedAt).not.toBeNull();
-      expect(
-        latestSweepResults(handle)
-          .map((h) => h.state)
-          .sort(),
-      ).toEqual(['down', 'up']);
+      expect((await store.sweeps.latest()).map((h) => h.state).sort()).toEqual(['down', 'up']);
     } finally {
-      handle.close();
+      await store.close();
     }
   });
 

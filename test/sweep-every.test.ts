@@ -94,20 +94,19 @@ describe('thump sweep --every', () => {
 
     expect(await p.stop('SIGTERM', 15_000)).toBe(0);
 
-    const { openDb } = await import('../src/store/db.js');
-    const { latestSweepResults, listSweeps, sweepMigrations } = await import('../src/store/sweeps.js');
-    const handle = openDb(db, [sweepMigrations]);
+    const { openStore } = await import('../src/store/index.js');
+    const store = await openStore(db);
     try {
-      const runs = listSweeps(handle);
+      const runs = await store.sweeps.list();
       expect(runs.length).toBeGreaterThanOrEqual(5);
       expect(runs.every((r) => r.total === 2)).toBe(true);
-      const latest = latestSweepResults(handle);
+      const latest = await store.sweeps.latest();
       expect(latest.map((h) => [h.target, h.state])).toEqual([
         [`127.0.0.1:${sshd.port}`, 'up'],
         [`127.0.0.2:${sshd.port}`, 'up'],
       ]);
     } finally {
-      handle.close();
+      await store.close();
     }
   }, 150_000);
 });

@@ -7,8 +7,7 @@
 import type { HostEvent } from '../monitor/types.js';
 import type { NotificationBatch, Silence } from '../notify/types.js';
 import type { SweepResult, SweepRun } from '../sweep/types.js';
-import type { StoredHost } from './hosts.js';
-import type { OpenAlert } from './outbox.js';
+import type { OpenAlert, StoredHost } from './values.js';
 
 /** Rows per page of an export and per import transaction, unless told otherwise. */
 export const COPY_PAGE_SIZE = 1000;

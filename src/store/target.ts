@@ -141,10 +141,10 @@ export function parseDbTarget(target: string, opts: StoreOptions = {}): DbTarget
 }
 
 /**
- * Guards callers that open SQLite files directly (`openDb`): a URL is refused with a
+ * Guards the one place that creates SQLite files (`openDb`, src/store/sqlite/db.ts), should
+ * it ever be reached without {@link parseDbTarget}: a URL is refused with a
  * {@link ConfigError} instead of becoming a file named after it. Unsupported schemes get
- * {@link parseDbTarget}'s message; a PostgreSQL URL is refused until that caller uses
- * `openStore()`.
+ * {@link parseDbTarget}'s message; a PostgreSQL URL is refused (it belongs to `openStore()`).
  */
 export function assertSqlitePath(target: string): void {
   if (!SCHEME.test(target)) return;

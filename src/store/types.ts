@@ -13,10 +13,8 @@
 import { ResourceError } from '../errors.js';
 import type { EventType, HostEvent, NewEvent } from '../monitor/types.js';
 import type { GroupPlan, OutboxItem } from '../notify/grouping.js';
-import type { NotificationBatch, Silence } from '../notify/types.js';
+import type { Silence } from '../notify/types.js';
 import type { SweepResult, SweepRun } from '../sweep/types.js';
-import type { StoredHost } from './hosts.js';
-import type { OpenAlert, QueuedBatch } from './outbox.js';
 import type {
   EventRecord,
   HostRecord,
@@ -25,12 +23,11 @@ import type {
   SilenceRecord,
   SweepRecord,
 } from './records.js';
-import type { SweepHostState } from './sweeps.js';
+import type { OpenAlert, QueuedBatch, StoredHost, SweepHostState } from './values.js';
 
-export type { StoredHost } from './hosts.js';
-export type { OpenAlert, QueuedBatch } from './outbox.js';
 export * from './records.js';
-export type { SweepHostState } from './sweeps.js';
+
+export type { OpenAlert, QueuedBatch, StoredHost, SweepHostState } from './values.js';
 
 /** The lease epoch a writer believes it holds; checked inside the write's transaction. */
 export interface Fence {
@@ -318,6 +315,3 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** A notification batch kind, re-exported for backends. */
-export type BatchKind = NotificationBatch['kind'];

@@ -7,54 +7,97 @@
  * `notify_batch_seq`) is moved past the largest id, never back.
  */
 import type pg from 'pg';
-import type { HostEvent } from '../../monitor/types.js';
+import type { CopiedDomain } from '../copy.js';
 import {
-  type AlertRow,
-  alertRowToRecord,
-  type BatchRow,
-  batchRecordToRow,
-  batchRowToRecord,
-  type OutboxRow,
-  outboxRecordToRow,
-  outboxRowToRecord,
-  type SweepHostRow,
-  sweepHostRecord,
-  sweepHostRow,
-} from '../copy-rows.js';
-import { type HostRow, fromRow as hostFromRow, toRow as hostToRow } from '../hosts.js';
-import {
-  COPY_PAGE_SIZE,
-  type EventRecord,
-  type HostRecord,
-  keysetPages,
-  type OutboxRecord,
-  type RowCopy,
-  type SilenceRecord,
-  type SweepRecord,
-} from '../records.js';
-import { type SilenceRow, fromRow as silenceFromRow } from '../silences.js';
-import {
-  type ResultRow,
-  type RunRow,
-  fromRow as resultFromRow,
-  toRow as resultToRow,
-  runFromRow,
-} from '../sweeps.js';
+  type CopyRecordOf,
+  type CopyTable,
+  copyTablesOf,
+  exportDomain,
+  importTables,
+  type Key,
+  type PageReader,
+} from '../copy-tables.js';
+import { COPY_PAGE_SIZE, type RowCopy } from '../records.js';
 import type { PgDb } from './client.js';
+import { HOST_RECORD } from './core.js';
 
-type Key = readonly (string | number)[];
+const identitySeq = (table: string) => `pg_get_serial_sequence('${table}', 'id')`;
+
+const EVENT_DEF = 'id bigint, type text, host_id text, at bigint, details jsonb, transition_key text';
+const OUTBOX_DEF = `id bigint, event_id bigint, notifier text, reminder int, event_json text, created_at bigint,
+  ready_at bigint, state text, reason text, batch_id text`;
+const BATCH_DEF = `id text, seq bigint, notifier text, kind text, title text, text text, created_at bigint,
+  deadline_at bigint, attempts int, next_attempt_at bigint, state text, last_error text, sent_at bigint`;
+const ALERT_DEF = `notifier text, host_id text, key text, event_id bigint, opened_at bigint,
+  last_notified_at bigint, reminders int`;
+const SILENCE_DEF = `id bigint, host_glob text, starts_at bigint, ends_at bigint, cron text, duration_ms bigint,
+  comment text, created_by text, created_at bigint, origin text`;
+const RESULT_COLS = `target text, host text, status text, at bigint, duration_ms bigint, uptime_seconds float8,
+  booted_at text, load1 float8, load5 float8, load15 float8, users int, error_class text, message text`;
+const RUN_DEF =
+  'id text, started_at bigint, finished_at bigint, total int, ok int, failed int, mode text, every_ms bigint';
+const SWEEP_HOST_DEF = `state text, state_since bigint, run_id text, ${RESULT_COLS}`;
+
+/**
+ * Per table: its `jsonb_to_recordset` column list (`def`), the columns an export reads
+ * (`export`, default `*`; JSON and boolean columns cast to SQLite's form), expressions that
+ * turn the recordset's values back (`select`), and whether its ids are kept past an identity
+ * column (`identity`), and the sequence to move past the largest copied value (`sequence`:
+ * the sequence and the column).
+ */
+const TABLES: Record<
+  CopyTable,
+  {
+    def: string;
+    export?: string;
+    select?: Record<string, string>;
+    identity?: boolean;
+    sequence?: [string, string];
+  }
+> = {
+  hosts: {
+    def: HOST_RECORD,
+    export: '*, checks::text AS checks, labels::text AS labels, flapping::int AS flapping',
+    select: { checks: 'checks::jsonb', labels: 'labels::jsonb', flapping: 'flapping <> 0' },
+  },
+  events: {
+    def: EVENT_DEF,
+    export: 'id, type, host_id, at, details, transition_key',
+    identity: true,
+    sequence: [identitySeq('events'), 'id'],
+  },
+  notify_outbox: {
+    def: OUTBOX_DEF,
+    export:
+      'id, event_id, notifier, reminder, event_json::text AS event_json, created_at, ready_at, state, reason, batch_id',
+    select: { event_json: 'event_json::json' },
+    identity: true,
+    sequence: [identitySeq('notify_outbox'), 'id'],
+  },
+  // Batch ids are `<notifier>-<seq>`: the next batch must not reuse a copied one's id.
+  notify_batches: { def: BATCH_DEF, sequence: [`'notify_batch_seq'`, 'seq'] },
+  notify_alerts: { def: ALERT_DEF },
+  notify_cursor: { def: 'id int, event_id bigint' },
+  silences: { def: SILENCE_DEF, identity: true, sequence: [identitySeq('silences'), 'id'] },
+  sweep_runs: { def: RUN_DEF },
+  sweep_results: { def: `run_id text, ${RESULT_COLS}` },
+  sweep_hosts: { def: SWEEP_HOST_DEF },
+};
 
 /** One page of `table` after `after` on the key columns `keys`, in key order. */
-function page<R extends pg.QueryResultRow>(db: PgDb, table: string, keys: readonly string[], cols = '*') {
-  const order = keys.join(', ');
-  return (after: Key | undefined, limit: number): Promise<R[]> =>
-    after === undefined
-      ? db.query<R>(`SELECT ${cols} FROM ${table} ORDER BY ${order} LIMIT $1`, [limit])
-      : db.query<R>(
-          `SELECT ${cols} FROM ${table} WHERE (${order}) > (${keys.map((_, i) => `$${i + 1}`).join(', ')})
+function reader(db: PgDb): PageReader {
+  return (table, keys) => {
+    const order = keys.join(', ');
+    const cols = TABLES[table].export ?? '*';
+    return (after: Key | undefined, limit: number) =>
+      after === undefined
+        ? db.query(`SELECT ${cols} FROM ${table} ORDER BY ${order} LIMIT $1`, [limit])
+        : db.query(
+            `SELECT ${cols} FROM ${table} WHERE (${order}) > (${keys.map((_, i) => `$${i + 1}`).join(', ')})
            ORDER BY ${order} LIMIT $${keys.length + 1}`,
-          [...after, limit],
-        );
+            [...after, limit],
+          );
+  };
 }
 
 function counter(db: PgDb, tables: readonly string[]) {
@@ -97,235 +140,25 @@ async function bumpSequence(c: pg.PoolClient, seq: string, table: string, col: s
      FROM (SELECT ${seq}::regclass AS s, (SELECT MAX(${col}) FROM ${table}) AS m) x WHERE m IS NOT NULL`,
   );
 }
-const identitySeq = (table: string) => `pg_get_serial_sequence('${table}', 'id')`;
 
-const HOST_DEF = `id text, state text, source text, address text, first_seen_at bigint, last_beat_at bigint,
-  state_since bigint, boot_id text, seq bigint, sent_at bigint, interval_ms bigint, timeout_ms bigint,
-  uptime_seconds float8, load1 float8, load5 float8, load15 float8, mem_total bigint, mem_available bigint,
-  disk_total bigint, disk_used bigint, checks text, labels text, flapping int, flap_bits bigint`;
-const EVENT_DEF = 'id bigint, type text, host_id text, at bigint, details jsonb, transition_key text';
-const OUTBOX_DEF = `id bigint, event_id bigint, notifier text, reminder int, event_json text, created_at bigint,
-  ready_at bigint, state text, reason text, batch_id text`;
-const BATCH_DEF = `id text, seq bigint, notifier text, kind text, title text, text text, created_at bigint,
-  deadline_at bigint, attempts int, next_attempt_at bigint, state text, last_error text, sent_at bigint`;
-const ALERT_DEF = `notifier text, host_id text, key text, event_id bigint, opened_at bigint,
-  last_notified_at bigint, reminders int`;
-const SILENCE_DEF = `id bigint, host_glob text, starts_at bigint, ends_at bigint, cron text, duration_ms bigint,
-  comment text, created_by text, created_at bigint, origin text`;
-const RESULT_COLS = `target text, host text, status text, at bigint, duration_ms bigint, uptime_seconds float8,
-  booted_at text, load1 float8, load5 float8, load15 float8, users int, error_class text, message text`;
-const RUN_DEF =
-  'id text, started_at bigint, finished_at bigint, total int, ok int, failed int, mode text, every_ms bigint';
-const SWEEP_HOST_DEF = `state text, state_since bigint, run_id text, ${RESULT_COLS}`;
-
-export function pgHostCopy(db: PgDb): RowCopy<HostRecord> {
-  const p = page<HostRow>(
-    db,
-    'hosts',
-    ['id'],
-    '*, checks::text AS checks, labels::text AS labels, flapping::int AS flapping',
-  );
+/** {@link RowCopy} of one domain: export pages, import a page in one transaction, count. */
+export function pgCopy<D extends CopiedDomain>(db: PgDb, d: D): RowCopy<CopyRecordOf[D]> {
+  const read = reader(db);
   return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* () {
-        for await (const rows of keysetPages(p, (r) => [r.id], size)) yield rows.map(hostFromRow);
-      })(),
-    importRows: (rows) =>
-      db.tx(undefined, (c) =>
-        insertRecordset(c, 'hosts', HOST_DEF, rows.map(hostToRow), {
-          select: { checks: 'checks::jsonb', labels: 'labels::jsonb', flapping: 'flapping <> 0' },
-        }),
-      ),
-    countRows: counter(db, ['hosts']),
-  };
-}
-
-interface EventRow {
-  id: number;
-  type: string;
-  host_id: string;
-  at: number;
-  details: Record<string, unknown> | null;
-  transition_key: string | null;
-}
-
-export function pgEventCopy(db: PgDb): RowCopy<EventRecord> {
-  const p = page<EventRow>(db, 'events', ['id'], 'id, type, host_id, at, details, transition_key');
-  return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* () {
-        for await (const rows of keysetPages(p, (r) => [r.id], size)) {
-          yield rows.map((r) => ({
-            id: r.id,
-            type: r.type as HostEvent['type'],
-            hostId: r.host_id,
-            at: r.at,
-            details: r.details ?? {},
-            transitionKey: r.transition_key,
-          }));
-        }
-      })(),
-    importRows: (rows) =>
-      db.tx(undefined, async (c) => {
-        const n = await insertRecordset(
-          c,
-          'events',
-          EVENT_DEF,
-          rows.map((e) => ({
-            id: e.id,
-            type: e.type,
-            host_id: e.hostId,
-            at: Math.round(e.at),
-            details: e.details ?? {},
-            transition_key: e.transitionKey,
-          })),
-          { identity: true },
-        );
-        if (rows.length > 0) await bumpSequence(c, identitySeq('events'), 'events', 'id');
-        return n;
-      }),
-    countRows: counter(db, ['events']),
-  };
-}
-
-export function pgOutboxCopy(db: PgDb): RowCopy<OutboxRecord> {
-  const rows = page<OutboxRow>(
-    db,
-    'notify_outbox',
-    ['id'],
-    'id, event_id, notifier, reminder, event_json::text AS event_json, created_at, ready_at, state, reason, batch_id',
-  );
-  const batches = page<BatchRow>(db, 'notify_batches', ['id']);
-  const alerts = page<AlertRow>(db, 'notify_alerts', ['notifier', 'host_id', 'key']);
-  return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* (): AsyncGenerator<OutboxRecord[]> {
-        for await (const p of keysetPages(rows, (r) => [r.id], size)) yield p.map(outboxRowToRecord);
-        for await (const p of keysetPages(batches, (r) => [r.id], size)) yield p.map(batchRowToRecord);
-        for await (const p of keysetPages(alerts, (r) => [r.notifier, r.host_id, r.key], size))
-          yield p.map(alertRowToRecord);
-        const cursor = (
-          await db.query<{ event_id: number }>('SELECT event_id FROM notify_cursor WHERE id = 1')
-        )[0];
-        if (cursor) yield [{ table: 'cursor', eventId: cursor.event_id }];
-      })(),
-    importRows: (records) =>
-      db.tx(undefined, async (c) => {
-        const of = <T extends OutboxRecord['table']>(t: T) =>
-          records.filter((r): r is Extract<OutboxRecord, { table: T }> => r.table === t);
-        const outbox = of('outbox');
-        const batch = of('batch');
-        let n = await insertRecordset(c, 'notify_outbox', OUTBOX_DEF, outbox.map(outboxRecordToRow), {
-          identity: true,
-          select: { event_json: 'event_json::json' },
-        });
-        n += await insertRecordset(c, 'notify_batches', BATCH_DEF, batch.map(batchRecordToRow));
-        n += await insertRecordset(
-          c,
-          'notify_alerts',
-          ALERT_DEF,
-          of('alert').map((a) => ({
-            notifier: a.notifier,
-            host_id: a.hostId,
-            key: a.key,
-            event_id: a.eventId,
-            opened_at: a.openedAt,
-            last_notified_at: a.lastNotifiedAt,
-            reminders: a.reminders,
-          })),
-        );
-        const cursor = of('cursor')[0];
-        if (cursor) {
-          const r = await c.query(
-            'INSERT INTO notify_cursor (id, event_id) VALUES (1, $1) ON CONFLICT DO NOTHING',
-            [cursor.eventId],
-          );
-          n += r.rowCount ?? 0;
-        }
-        if (outbox.length > 0) await bumpSequence(c, identitySeq('notify_outbox'), 'notify_outbox', 'id');
-        // Batch ids are `<notifier>-<seq>`: the next batch must not reuse a copied one's id.
-        if (batch.length > 0) await bumpSequence(c, `'notify_batch_seq'`, 'notify_batches', 'seq');
-        return n;
-      }),
-    countRows: counter(db, ['notify_outbox', 'notify_batches', 'notify_alerts', 'notify_cursor']),
-  };
-}
-
-export function pgSilenceCopy(db: PgDb): RowCopy<SilenceRecord> {
-  const p = page<SilenceRow>(db, 'silences', ['id']);
-  return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* () {
-        for await (const rows of keysetPages(p, (r) => [r.id], size)) yield rows.map(silenceFromRow);
-      })(),
-    importRows: (rows) =>
-      db.tx(undefined, async (c) => {
-        const n = await insertRecordset(
-          c,
-          'silences',
-          SILENCE_DEF,
-          rows.map((s) => ({
-            id: s.id,
-            host_glob: s.hostGlob,
-            starts_at: s.startsAt,
-            ends_at: s.endsAt,
-            cron: s.cron ?? null,
-            duration_ms: s.durationMs ?? null,
-            comment: s.comment,
-            created_by: s.createdBy,
-            created_at: s.createdAt,
-            origin: s.origin,
-          })),
-          { identity: true },
-        );
-        if (rows.length > 0) await bumpSequence(c, identitySeq('silences'), 'silences', 'id');
-        return n;
-      }),
-    countRows: counter(db, ['silences']),
-  };
-}
-
-export function pgSweepCopy(db: PgDb): RowCopy<SweepRecord> {
-  const runs = page<RunRow>(db, 'sweep_runs', ['id']);
-  const results = page<ResultRow & { run_id: string }>(db, 'sweep_results', ['run_id', 'target']);
-  const hosts = page<SweepHostRow>(db, 'sweep_hosts', ['target']);
-  return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* (): AsyncGenerator<SweepRecord[]> {
-        for await (const p of keysetPages(runs, (r) => [r.id], size))
-          yield p.map((r) => ({ table: 'run', run: runFromRow(r) }));
-        for await (const p of keysetPages(results, (r) => [r.run_id, r.target], size))
-          yield p.map((r) => ({ table: 'result', runId: r.run_id, result: resultFromRow(r) }));
-        for await (const p of keysetPages(hosts, (r) => [r.target], size)) yield p.map(sweepHostRecord);
-      })(),
+    exportPages: (size = COPY_PAGE_SIZE) => exportDomain(read, d, size),
     importRows: (records) =>
       db.tx(undefined, async (c) => {
         let n = 0;
-        const runRows = [];
-        const resultRows = [];
-        const hostRows = [];
-        for (const r of records) {
-          if (r.table === 'run') {
-            runRows.push({
-              id: r.run.id,
-              started_at: r.run.startedAt,
-              finished_at: r.run.finishedAt,
-              total: r.run.total,
-              ok: r.run.ok,
-              failed: r.run.failed,
-              mode: r.run.mode,
-              every_ms: r.run.everyMs ?? null,
-            });
-          } else if (r.table === 'result') resultRows.push({ run_id: r.runId, ...resultToRow(r.result) });
-          else hostRows.push(sweepHostRow(r));
+        for (const [table, rows] of Object.entries(importTables(d, records)) as Array<
+          [CopyTable, object[]]
+        >) {
+          const t = TABLES[table];
+          n += await insertRecordset(c, table, t.def, rows, t);
+          if (rows.length > 0 && t.sequence) await bumpSequence(c, t.sequence[0], table, t.sequence[1]);
         }
-        // Runs first: results refer to them.
-        n += await insertRecordset(c, 'sweep_runs', RUN_DEF, runRows);
-        n += await insertRecordset(c, 'sweep_results', `run_id text, ${RESULT_COLS}`, resultRows);
-        n += await insertRecordset(c, 'sweep_hosts', SWEEP_HOST_DEF, hostRows);
         return n;
       }),
-    countRows: counter(db, ['sweep_runs', 'sweep_results', 'sweep_hosts']),
+    countRows: counter(db, copyTablesOf(d)),
   };
 }
 

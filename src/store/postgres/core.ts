@@ -4,9 +4,19 @@
  * Events are idempotent per transition key (`ON CONFLICT DO NOTHING`).
  */
 import type pg from 'pg';
-import type { EventType, HostEvent } from '../../monitor/types.js';
-import { fromRow, type HostRow, type StoredHost, toRow } from '../hosts.js';
+import type { HostEvent } from '../../monitor/types.js';
 import type { WithoutCopy } from '../records.js';
+import {
+  EVENT_LIST_COLUMNS,
+  type EventRow,
+  eventFromRow,
+  eventLimit,
+  HOST_COLUMNS,
+  type HostRow,
+  hostFromRow,
+  hostToRow,
+  hostUpdateSet,
+} from '../rows.js';
 import type {
   EventStore,
   EventsRecordedHook,
@@ -14,6 +24,7 @@ import type {
   HostStore,
   ListEventsQuery,
   NewStoreEvent,
+  StoredHost,
 } from '../types.js';
 import type { PgDb, Queryable } from './client.js';
 import { enqueueRows, setCursor } from './outbox.js';
@@ -22,33 +33,27 @@ import { notifyEvents, watchEvents } from './watch.js';
 /** Rows per upsert statement (one JSON parameter of a few hundred KB). */
 const HOST_CHUNK = 1000;
 
-const HOST_RECORD = `id text, state text, source text, address text, first_seen_at bigint, last_beat_at bigint,
+/** `jsonb_to_recordset`'s column list of a host row (also the copy's). */
+export const HOST_RECORD = `id text, state text, source text, address text, first_seen_at bigint, last_beat_at bigint,
   state_since bigint, boot_id text, seq bigint, sent_at bigint, interval_ms bigint, timeout_ms bigint,
   uptime_seconds float8, load1 float8, load5 float8, load15 float8, mem_total bigint, mem_available bigint,
   disk_total bigint, disk_used bigint, checks text, labels text, flapping int, flap_bits bigint`;
 
-const UPSERT_HOSTS = `INSERT INTO hosts (id, state, source, address, first_seen_at, last_beat_at, state_since,
-  boot_id, seq, sent_at, interval_ms, timeout_ms, uptime_seconds, load1, load5, load15, mem_total,
-  mem_available, disk_total, disk_used, checks, labels, flapping, flap_bits)
-  SELECT id, state, source, address, first_seen_at, last_beat_at, state_since, boot_id, seq, sent_at,
-    interval_ms, timeout_ms, uptime_seconds, load1, load5, load15, mem_total, mem_available, disk_total,
-    disk_used, checks::jsonb, labels::jsonb, flapping <> 0, flap_bits
-  FROM jsonb_to_recordset($1::jsonb) AS r(${HOST_RECORD})
-  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, source = EXCLUDED.source,
-  address = EXCLUDED.address, last_beat_at = EXCLUDED.last_beat_at, state_since = EXCLUDED.state_since,
-  boot_id = EXCLUDED.boot_id, seq = EXCLUDED.seq, sent_at = EXCLUDED.sent_at,
-  interval_ms = EXCLUDED.interval_ms, timeout_ms = EXCLUDED.timeout_ms,
-  uptime_seconds = EXCLUDED.uptime_seconds, load1 = EXCLUDED.load1, load5 = EXCLUDED.load5,
-  load15 = EXCLUDED.load15, mem_total = EXCLUDED.mem_total, mem_available = EXCLUDED.mem_available,
-  disk_total = EXCLUDED.disk_total, disk_used = EXCLUDED.disk_used, checks = EXCLUDED.checks,
-  labels = EXCLUDED.labels, flapping = EXCLUDED.flapping, flap_bits = EXCLUDED.flap_bits`;
+/** The columns as the upsert selects them: JSON text cast to JSONB, 0/1 to a boolean. */
+const HOST_SELECT = HOST_COLUMNS.map((c) =>
+  c === 'checks' || c === 'labels' ? `${c}::jsonb` : c === 'flapping' ? 'flapping <> 0' : c,
+).join(', ');
+
+const UPSERT_HOSTS = `INSERT INTO hosts (${HOST_COLUMNS.join(', ')})
+  SELECT ${HOST_SELECT} FROM jsonb_to_recordset($1::jsonb) AS r(${HOST_RECORD})
+  ON CONFLICT (id) DO UPDATE SET ${hostUpdateSet('EXCLUDED')}`;
 
 /** Upserts hosts on `c` (inside the caller's transaction). */
 export async function upsertHosts(c: Queryable, hosts: readonly StoredHost[]): Promise<number> {
   // The last row of one id wins, as sequential upserts would (one statement may not touch a row twice).
   const byId = new Map<string, StoredHost>();
   for (const h of hosts) byId.set(h.id, h);
-  const rows = [...byId.values()].map(toRow);
+  const rows = [...byId.values()].map(hostToRow);
   for (let i = 0; i < rows.length; i += HOST_CHUNK) {
     await c.query(UPSERT_HOSTS, [JSON.stringify(rows.slice(i, i + HOST_CHUNK))]);
   }
@@ -66,19 +71,10 @@ export function pgHostStore(db: PgDb): WithoutCopy<HostStore> {
         await db.query<HostRow>(
           'SELECT *, checks::text AS checks, labels::text AS labels, flapping::int AS flapping FROM hosts ORDER BY id',
         )
-      ).map(fromRow),
+      ).map(hostFromRow),
     remove: (id, fence) =>
       db.tx(fence, async (c) => ((await c.query('DELETE FROM hosts WHERE id = $1', [id])).rowCount ?? 0) > 0),
   };
-}
-
-interface EventRow {
-  id: number;
-  type: string;
-  host_id: string;
-  at: number;
-  details: Record<string, unknown> | null;
-  transition_key?: string | null;
 }
 
 const INSERT_EVENTS = `INSERT INTO events (type, host_id, at, details, transition_key)
@@ -118,10 +114,6 @@ async function insertEvents(c: pg.PoolClient, events: readonly NewStoreEvent[]):
   return out;
 }
 
-function rowToEvent(r: EventRow): HostEvent {
-  return { id: r.id, type: r.type as EventType, hostId: r.host_id, at: r.at, details: r.details ?? {} };
-}
-
 export function pgEventStore(db: PgDb): WithoutCopy<EventStore> {
   const hooks = new Set<EventsRecordedHook>();
   return {
@@ -159,11 +151,10 @@ export function pgEventStore(db: PgDb): WithoutCopy<EventStore> {
       if (q.types && q.types.length > 0) add('type = ANY(?::text[])', [...q.types]);
       if (q.since !== undefined) add('at >= ?', Math.round(q.since));
       if (q.until !== undefined) add('at < ?', Math.round(q.until));
-      const limit = Math.max(1, Math.min(10_000, Math.floor(q.limit ?? 100)));
-      const sql = `SELECT id, type, host_id, at, details FROM events${
+      const sql = `SELECT ${EVENT_LIST_COLUMNS} FROM events${
         where.length ? ` WHERE ${where.join(' AND ')}` : ''
-      } ORDER BY id DESC LIMIT ${limit}`;
-      return (await db.query<EventRow>(sql, args)).map(rowToEvent);
+      } ORDER BY id DESC LIMIT ${eventLimit(q.limit)}`;
+      return (await db.query<EventRow>(sql, args)).map(eventFromRow);
     },
     watch: (listener) => watchEvents(db, listener),
     lastId: async () =>

@@ -17,7 +17,7 @@ import type {
   SweepStore,
 } from '../types.js';
 import { PgDb, type PgTarget } from './client.js';
-import { pgEventCopy, pgHostCopy, pgOutboxCopy, pgSilenceCopy, pgSweepCopy, truncatePg } from './copy.js';
+import { pgCopy, truncatePg } from './copy.js';
 import { pgEventStore, pgHostStore } from './core.js';
 import { pgLeaseStore, pgMonitorRows } from './ha.js';
 import { pgOutboxStore } from './outbox.js';
@@ -40,11 +40,11 @@ export class PostgresStore implements Store {
   constructor(readonly db: PgDb) {
     this.target = db.target.display;
     // Each domain's export/import (thump db migrate) lives in copy.ts beside its daily queries.
-    this.hosts = { ...pgHostStore(db), ...pgHostCopy(db) };
-    this.events = { ...pgEventStore(db), ...pgEventCopy(db) };
-    this.outbox = { ...pgOutboxStore(db), ...pgOutboxCopy(db) };
-    this.silences = { ...pgSilenceStore(db), ...pgSilenceCopy(db) };
-    this.sweeps = { ...pgSweepStore(db), ...pgSweepCopy(db) };
+    this.hosts = { ...pgHostStore(db), ...pgCopy(db, 'hosts') };
+    this.events = { ...pgEventStore(db), ...pgCopy(db, 'events') };
+    this.outbox = { ...pgOutboxStore(db), ...pgCopy(db, 'outbox') };
+    this.silences = { ...pgSilenceStore(db), ...pgCopy(db, 'silences') };
+    this.sweeps = { ...pgSweepStore(db), ...pgCopy(db, 'sweeps') };
     this.lease = pgLeaseStore(db);
     this.monitors = pgMonitorRows(db);
   }

@@ -6,10 +6,19 @@
  */
 import type pg from 'pg';
 import type { HostEvent } from '../../monitor/types.js';
-import type { GroupPlan, OutboxItem } from '../../notify/grouping.js';
-import type { OpenAlert, QueuedBatch } from '../outbox.js';
+import type { GroupPlan } from '../../notify/grouping.js';
+import { applyPlan, type PlanWriter } from '../outbox-plan.js';
+import {
+  type AlertRow,
+  alertFromRow,
+  alertKey,
+  type BatchRow,
+  itemFromRow,
+  QUEUED_BATCH_COLUMNS,
+  queuedBatchFromRow,
+} from '../outbox-rows.js';
 import type { WithoutCopy } from '../records.js';
-import type { BatchKind, ClaimContext, Fence, NewOutboxRow, OutboxStore } from '../types.js';
+import type { ClaimContext, Fence, NewOutboxRow, OutboxStore, QueuedBatch } from '../types.js';
 import type { PgDb, Queryable } from './client.js';
 
 const INSERT_ROWS = `INSERT INTO notify_outbox (event_id, notifier, reminder, event_json, created_at, ready_at)
@@ -47,96 +56,63 @@ interface ItemRow {
   ready_at: number;
 }
 
-interface AlertRow {
-  notifier: string;
-  host_id: string;
-  key: string;
-  event_id: number;
-  opened_at: number;
-  last_notified_at: number;
-  reminders: number;
-}
-
-const toItem = (r: ItemRow): OutboxItem => ({
-  rowId: r.id,
-  notifier: r.notifier,
-  reminder: r.reminder,
-  readyAt: r.ready_at,
-  event: r.event_json,
-});
-
-const toAlert = (r: AlertRow): OpenAlert => ({
-  notifier: r.notifier,
-  hostId: r.host_id,
-  key: r.key,
-  eventId: r.event_id,
-  openedAt: r.opened_at,
-  lastNotifiedAt: r.last_notified_at,
-  reminders: r.reminders,
-});
-
 const PENDING = `SELECT id, notifier, reminder, event_json, ready_at FROM notify_outbox
   WHERE notifier = $1 AND state = 'pending' AND ready_at <= $2 ORDER BY id`;
 
-/** Fixes a plan on `c`: suppressions, alert closes then opens, rewrites, batches. */
-async function applyPlan(
+/** The statements that fix a plan on `c`, one per list (arrays through `unnest`). */
+function planWriter(
   c: pg.PoolClient,
   notifier: string,
-  plan: GroupPlan,
   now: number,
   deadlineAt: number,
-): Promise<string[]> {
-  if (plan.suppressed.length > 0) {
-    await c.query(
-      `UPDATE notify_outbox o SET state = 'suppressed', reason = u.reason
-       FROM unnest($1::bigint[], $2::text[]) AS u(id, reason) WHERE o.id = u.id`,
-      [
-        plan.suppressed.map((s) => s.rowId),
-        plan.suppressed.map((s) => (s.detail ? `${s.reason}: ${s.detail}` : s.reason)),
-      ],
-    );
-  }
-  // Closes first: a problem resolved and raised again within one group ends open.
-  if (plan.close.length > 0) {
-    await c.query(
-      `DELETE FROM notify_alerts a USING unnest($2::text[], $3::text[]) AS u(host_id, key)
-       WHERE a.notifier = $1 AND a.host_id = u.host_id AND a.key = u.key`,
-      [notifier, plan.close.map((x) => x.hostId), plan.close.map((x) => x.key)],
-    );
-  }
-  if (plan.open.length > 0) {
-    const open = new Map(plan.open.map((a) => [`${a.hostId}\u0000${a.key}`, a])); // one row once per statement
-    const list = [...open.values()];
-    await c.query(
-      `INSERT INTO notify_alerts (notifier, host_id, key, event_id, opened_at, last_notified_at)
-       SELECT $1, u.h, u.k, u.e, $5, $5 FROM unnest($2::text[], $3::text[], $4::bigint[]) AS u(h, k, e)
-       ON CONFLICT (notifier, host_id, key) DO UPDATE SET event_id = EXCLUDED.event_id,
-         last_notified_at = EXCLUDED.last_notified_at`,
-      [notifier, list.map((a) => a.hostId), list.map((a) => a.key), list.map((a) => a.eventId), now],
-    );
-  }
-  for (const r of plan.rewrites) {
-    await c.query('UPDATE notify_outbox SET event_json = $1 WHERE id = $2', [
-      JSON.stringify(r.event),
-      r.rowId,
-    ]);
-  }
-  const ids: string[] = [];
-  for (const b of plan.batches) {
-    const seq = (await c.query<{ seq: number }>(`SELECT nextval('notify_batch_seq') AS seq`)).rows[0]?.seq;
-    const id = `${notifier}-${seq}`;
-    await c.query(
-      `INSERT INTO notify_batches (id, seq, notifier, kind, title, text, created_at, deadline_at, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)`,
-      [id, seq, notifier, b.kind, b.title, b.text, now, deadlineAt],
-    );
-    await c.query(`UPDATE notify_outbox SET state = 'batched', batch_id = $1 WHERE id = ANY($2::bigint[])`, [
-      id,
-      b.rowIds,
-    ]);
-    ids.push(id);
-  }
-  return ids;
+): PlanWriter<Promise<void>> {
+  const run = async (sql: string, params: unknown[]) => {
+    await c.query(sql, params);
+  };
+  return {
+    suppress: (rows) =>
+      run(
+        `UPDATE notify_outbox o SET state = 'suppressed', reason = u.reason
+         FROM unnest($1::bigint[], $2::text[]) AS u(id, reason) WHERE o.id = u.id`,
+        [rows.map((s) => s.rowId), rows.map((s) => s.reason)],
+      ),
+    closeAlerts: (alerts) =>
+      run(
+        `DELETE FROM notify_alerts a USING unnest($2::text[], $3::text[]) AS u(host_id, key)
+         WHERE a.notifier = $1 AND a.host_id = u.host_id AND a.key = u.key`,
+        [notifier, alerts.map((x) => x.hostId), alerts.map((x) => x.key)],
+      ),
+    openAlerts: (alerts) =>
+      run(
+        `INSERT INTO notify_alerts (notifier, host_id, key, event_id, opened_at, last_notified_at)
+         SELECT $1, u.h, u.k, u.e, $5, $5 FROM unnest($2::text[], $3::text[], $4::bigint[]) AS u(h, k, e)
+         ON CONFLICT (notifier, host_id, key) DO UPDATE SET event_id = EXCLUDED.event_id,
+           last_notified_at = EXCLUDED.last_notified_at`,
+        [notifier, alerts.map((a) => a.hostId), alerts.map((a) => a.key), alerts.map((a) => a.eventId), now],
+      ),
+    rewrite: async (rows) => {
+      for (const r of rows) {
+        await run('UPDATE notify_outbox SET event_json = $1 WHERE id = $2', [
+          JSON.stringify(r.event),
+          r.rowId,
+        ]);
+      }
+    },
+    addBatch: async (b) => {
+      const seq = (await c.query<{ seq: number }>(`SELECT nextval('notify_batch_seq') AS seq`)).rows[0]?.seq;
+      const id = `${notifier}-${seq}`;
+      await run(
+        `INSERT INTO notify_batches (id, seq, notifier, kind, title, text, created_at, deadline_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)`,
+        [id, seq, notifier, b.kind, b.title, b.text, now, deadlineAt],
+      );
+      await run(`UPDATE notify_outbox SET state = 'batched', batch_id = $1 WHERE id = ANY($2::bigint[])`, [
+        id,
+        b.rowIds,
+      ]);
+      return id;
+    },
+  };
 }
 
 const perNotifier = (rows: Array<{ notifier: string; at: number }>) =>
@@ -154,18 +130,18 @@ export function pgOutboxStore(db: PgDb): WithoutCopy<OutboxStore> {
           `SELECT notifier, MIN(ready_at) AS at FROM notify_outbox WHERE state = 'pending' GROUP BY notifier`,
         ),
       ),
-    pending: async (notifier, now) => (await db.query<ItemRow>(PENDING, [notifier, now])).map(toItem),
+    pending: async (notifier, now) => (await db.query<ItemRow>(PENDING, [notifier, now])).map(itemFromRow),
     claim: (notifier, now, deadlineAt, plan: (ctx: ClaimContext) => GroupPlan, fence?: Fence) =>
       db.tx(fence, async (c) => {
         const items = (await c.query<ItemRow>(`${PENDING} FOR UPDATE SKIP LOCKED`, [notifier, now])).rows.map(
-          toItem,
+          itemFromRow,
         );
         if (items.length === 0) return { batchIds: [], claimed: 0 };
         const alerts = await c.query<AlertRow>('SELECT host_id, key FROM notify_alerts WHERE notifier = $1', [
           notifier,
         ]);
-        const open = new Set(alerts.rows.map((a) => `${a.host_id}\u0000${a.key}`));
-        const batchIds = await applyPlan(c, notifier, plan({ items, open }), now, deadlineAt);
+        const open = new Set(alerts.rows.map((a) => alertKey(a.host_id, a.key)));
+        const batchIds = await applyPlan(plan({ items, open }), planWriter(c, notifier, now, deadlineAt));
         return { batchIds, claimed: items.length };
       }),
     headTimes: async () =>
@@ -176,19 +152,9 @@ export function pgOutboxStore(db: PgDb): WithoutCopy<OutboxStore> {
       ),
     head: async (notifier): Promise<QueuedBatch | undefined> => {
       const r = (
-        await db.query<{
-          id: string;
-          notifier: string;
-          kind: BatchKind;
-          title: string;
-          text: string;
-          created_at: number;
-          deadline_at: number;
-          attempts: number;
-          next_attempt_at: number;
-        }>(
-          `SELECT id, notifier, kind, title, text, created_at, deadline_at, attempts, next_attempt_at
-           FROM notify_batches WHERE notifier = $1 AND state = 'queued' ORDER BY seq LIMIT 1`,
+        await db.query<BatchRow>(
+          `SELECT ${QUEUED_BATCH_COLUMNS} FROM notify_batches
+           WHERE notifier = $1 AND state = 'queued' ORDER BY seq LIMIT 1`,
           [notifier],
         )
       )[0];
@@ -199,20 +165,7 @@ export function pgOutboxStore(db: PgDb): WithoutCopy<OutboxStore> {
           [r.id],
         )
       ).map((x) => x.event_json);
-      return {
-        batch: {
-          id: r.id,
-          notifier: r.notifier,
-          kind: r.kind,
-          title: r.title,
-          text: r.text,
-          events,
-          createdAt: r.created_at,
-        },
-        attempts: r.attempts,
-        nextAttemptAt: r.next_attempt_at,
-        deadlineAt: r.deadline_at,
-      };
+      return queuedBatchFromRow(r, events);
     },
     markSent: (batchId, now, fence) =>
       db.tx(fence, async (c) => {
@@ -251,7 +204,7 @@ export function pgOutboxStore(db: PgDb): WithoutCopy<OutboxStore> {
         await db.query<AlertRow>('SELECT * FROM notify_alerts WHERE notifier = $1 ORDER BY host_id, key', [
           notifier,
         ])
-      ).map(toAlert),
+      ).map(alertFromRow),
     nextAlertNotified: async () =>
       (await db.query<{ at: number | null }>('SELECT MIN(last_notified_at) AS at FROM notify_alerts'))[0]
         ?.at ?? undefined,

@@ -1,37 +1,18 @@
 /** Sweep runs, results and each agentless host's latest state on PostgreSQL. */
-import type { SweepRun } from '../../sweep/types.js';
 import type { WithoutCopy } from '../records.js';
-import { fromRow, type ResultRow, type SweepHostState, toRow } from '../sweeps.js';
-import type { SweepStore } from '../types.js';
+import {
+  RESULT_COLUMNS as COLS,
+  type LatestSweepRow,
+  type ResultRow,
+  type RunRow,
+  resultFromRow,
+  resultToRow,
+  resultUpdateSet,
+  runFromRow,
+  sweepHostStateFromRow,
+} from '../sweep-rows.js';
+import type { SweepHostState, SweepStore } from '../types.js';
 import type { PgDb } from './client.js';
-
-const COLS =
-  'target, host, status, at, duration_ms, uptime_seconds, booted_at, load1, load5, load15, users, error_class, message';
-
-interface RunRow {
-  id: string;
-  started_at: number;
-  finished_at: number | null;
-  total: number;
-  ok: number;
-  failed: number;
-  mode: string;
-  every_ms: number | null;
-}
-
-function runFromRow(r: RunRow): SweepRun {
-  const run: SweepRun = {
-    id: r.id,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    total: r.total,
-    ok: r.ok,
-    failed: r.failed,
-    mode: r.mode === 'redis' ? 'redis' : 'local',
-  };
-  if (r.every_ms !== null) run.everyMs = r.every_ms;
-  return run;
-}
 
 export function pgSweepStore(db: PgDb): WithoutCopy<SweepStore> {
   return {
@@ -44,39 +25,18 @@ export function pgSweepStore(db: PgDb): WithoutCopy<SweepStore> {
     },
     write: (runId, result) =>
       db.tx(undefined, async (c) => {
-        const r = toRow(result);
-        const vals = [
-          r.target,
-          r.host,
-          r.status,
-          r.at,
-          r.duration_ms,
-          r.uptime_seconds,
-          r.booted_at,
-          r.load1,
-          r.load5,
-          r.load15,
-          r.users,
-          r.error_class,
-          r.message,
-        ];
+        const vals = Object.values(resultToRow(result)); // in RESULT_COLUMNS order
         await c.query(
           `INSERT INTO sweep_results (run_id, ${COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           ON CONFLICT (run_id, target) DO UPDATE SET host = EXCLUDED.host, status = EXCLUDED.status, at = EXCLUDED.at,
-             duration_ms = EXCLUDED.duration_ms, uptime_seconds = EXCLUDED.uptime_seconds, booted_at = EXCLUDED.booted_at,
-             load1 = EXCLUDED.load1, load5 = EXCLUDED.load5, load15 = EXCLUDED.load15, users = EXCLUDED.users,
-             error_class = EXCLUDED.error_class, message = EXCLUDED.message`,
+           ON CONFLICT (run_id, target) DO UPDATE SET ${resultUpdateSet('EXCLUDED')}`,
           [runId, ...vals],
         );
         await c.query(
           `INSERT INTO sweep_hosts (state, run_id, state_since, ${COLS})
            VALUES ($1, $2, $6, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-           ON CONFLICT (target) DO UPDATE SET host = EXCLUDED.host,
+           ON CONFLICT (target) DO UPDATE SET
              state_since = CASE WHEN sweep_hosts.state = EXCLUDED.state THEN sweep_hosts.state_since ELSE EXCLUDED.at END,
-             state = EXCLUDED.state, run_id = EXCLUDED.run_id, status = EXCLUDED.status, at = EXCLUDED.at,
-             duration_ms = EXCLUDED.duration_ms, uptime_seconds = EXCLUDED.uptime_seconds, booted_at = EXCLUDED.booted_at,
-             load1 = EXCLUDED.load1, load5 = EXCLUDED.load5, load15 = EXCLUDED.load15, users = EXCLUDED.users,
-             error_class = EXCLUDED.error_class, message = EXCLUDED.message
+             state = EXCLUDED.state, run_id = EXCLUDED.run_id, ${resultUpdateSet('EXCLUDED')}
            WHERE EXCLUDED.at >= sweep_hosts.at`,
           [result.status === 'ok' ? 'up' : 'down', runId, ...vals],
         );
@@ -109,23 +69,14 @@ export function pgSweepStore(db: PgDb): WithoutCopy<SweepStore> {
         await db.query<ResultRow>(`SELECT ${COLS} FROM sweep_results WHERE run_id = $1 ORDER BY target`, [
           runId,
         ])
-      ).map(fromRow),
+      ).map(resultFromRow),
     latest: async (): Promise<SweepHostState[]> => {
-      type Row = ResultRow & { state: string; state_since: number; run_id: string; every_ms: number | null };
-      const rows = await db.query<Row>(
+      const rows = await db.query<LatestSweepRow>(
         `SELECT ${COLS}, state, state_since, run_id,
            (SELECT every_ms FROM sweep_runs WHERE sweep_runs.id = sweep_hosts.run_id) AS every_ms
          FROM sweep_hosts ORDER BY target`,
       );
-      return rows.map((row) => ({
-        target: row.target,
-        host: row.host,
-        state: row.state === 'up' ? 'up' : 'down',
-        stateSince: row.state_since,
-        runId: row.run_id,
-        everyMs: row.every_ms,
-        result: fromRow(row),
-      }));
+      return rows.map(sweepHostStateFromRow);
     },
   };
 }

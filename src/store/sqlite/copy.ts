@@ -2,45 +2,23 @@
  * Exact export and import of every copied domain on SQLite (`thump db migrate`): keyset
  * pages in primary-key order, inserts with the ids kept and `ON CONFLICT DO NOTHING`, one
  * transaction per imported page. AUTOINCREMENT tables move their `sqlite_sequence` past an
- * explicitly inserted id by themselves, so new rows never reuse an imported id.
+ * explicitly inserted id by themselves, so new rows never reuse an imported id. Which tables,
+ * keys and mappings: src/store/copy-tables.ts.
  */
-import type { HostEvent } from '../../monitor/types.js';
+import type { CopiedDomain } from '../copy.js';
 import {
-  type AlertRow,
-  alertRowToRecord,
-  type BatchRow,
-  batchRecordToRow,
-  batchRowToRecord,
-  type OutboxRow,
-  outboxRecordToRow,
-  outboxRowToRecord,
-  type SweepHostRow,
-  sweepHostRecord,
-  sweepHostRow,
-} from '../copy-rows.js';
-import type { Db } from '../db.js';
-import { type HostRow, fromRow as hostFromRow, toRow as hostToRow } from '../hosts.js';
-import {
-  COPY_PAGE_SIZE,
-  type EventRecord,
-  type HostRecord,
-  keysetPages,
-  type OutboxRecord,
-  type RowCopy,
-  type SilenceRecord,
-  type SweepRecord,
-} from '../records.js';
-import { type SilenceRow, fromRow as silenceFromRow } from '../silences.js';
-import {
-  type ResultRow,
-  type RunRow,
-  fromRow as resultFromRow,
-  toRow as resultToRow,
-  runFromRow,
-} from '../sweeps.js';
+  type CopyRecordOf,
+  copyTablesOf,
+  exportDomain,
+  importTables,
+  type Key,
+  type PageReader,
+} from '../copy-tables.js';
+import { COPY_PAGE_SIZE, type RowCopy } from '../records.js';
+import type { Db } from './db.js';
 
 /** Every table the copy covers, children before parents (for deleting). */
-export const SQLITE_COPIED_TABLES = [
+const SQLITE_COPIED_TABLES = [
   'hosts',
   'events',
   'notify_outbox',
@@ -53,225 +31,64 @@ export const SQLITE_COPIED_TABLES = [
   'sweep_hosts',
 ] as const;
 
-type Key = readonly (string | number)[];
+/** The columns an export reads where not every column (`*`). */
+const EXPORT_COLUMNS: Partial<Record<string, string>> = {
+  events: 'id, type, host_id, at, details, transition_key',
+};
 
-/** One page of `table` after `after` on the key columns `keys`, in key order. */
-function page<R>(db: Db, table: string, keys: readonly string[], cols = '*') {
-  const order = keys.join(', ');
-  const first = db.prepare(`SELECT ${cols} FROM ${table} ORDER BY ${order} LIMIT ?`);
-  const next = db.prepare(
-    `SELECT ${cols} FROM ${table} WHERE (${order}) > (${keys.map(() => '?').join(', ')}) ORDER BY ${order} LIMIT ?`,
-  );
-  return (after: Key | undefined, limit: number): R[] =>
-    (after === undefined ? first.all(limit) : next.all(...after, limit)) as R[];
-}
-
-function counter(db: Db, tables: readonly string[]) {
-  return async (): Promise<Record<string, number>> =>
-    Object.fromEntries(
-      tables.map((t) => [t, (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n]),
+/** One page of a table after `after` on its key columns, in key order. */
+function reader(db: Db): PageReader {
+  return (table, keys) => {
+    const order = keys.join(', ');
+    const cols = EXPORT_COLUMNS[table] ?? '*';
+    const first = db.prepare(`SELECT ${cols} FROM ${table} ORDER BY ${order} LIMIT ?`);
+    const next = db.prepare(
+      `SELECT ${cols} FROM ${table} WHERE (${order}) > (${keys.map(() => '?').join(', ')}) ORDER BY ${order} LIMIT ?`,
     );
-}
-
-/** Runs `fn` in one transaction and returns how many rows its statements changed. */
-function importTx(db: Db, fn: () => number): Promise<number> {
-  return Promise.resolve().then(() => db.transaction(fn)());
-}
-
-/** `INSERT … ON CONFLICT DO NOTHING` of named parameters, built from the first row's keys. */
-function inserter(db: Db, table: string) {
-  let stmt: ReturnType<Db['prepare']> | undefined;
-  return (row: object): number => {
-    if (stmt === undefined) {
-      const keys = Object.keys(row);
-      stmt = db.prepare(
-        `INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')}) ON CONFLICT DO NOTHING`,
-      );
-    }
-    return stmt.run(row).changes;
+    return (after: Key | undefined, limit: number) =>
+      after === undefined ? first.all(limit) : next.all(...after, limit);
   };
 }
 
-export function sqliteHostCopy(db: Db): RowCopy<HostRecord> {
-  const insert = inserter(db, 'hosts');
-  return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* () {
-        const p = page<HostRow>(db, 'hosts', ['id']);
-        for await (const rows of keysetPages(p, (r) => [r.id], size)) yield rows.map(hostFromRow);
-      })(),
-    importRows: (rows) => importTx(db, () => rows.reduce((n, h) => n + insert(hostToRow(h)), 0)),
-    countRows: counter(db, ['hosts']),
-  };
-}
+/** A JSON value (events' `details`) as SQLite stores it: text. */
+const sqliteValue = (v: unknown) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
 
-interface EventRow {
-  id: number;
-  type: string;
-  host_id: string;
-  at: number;
-  details: string;
-  transition_key: string | null;
-}
-
-function parseDetails(text: string): Record<string, unknown> {
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return {};
+/** `INSERT … ON CONFLICT DO NOTHING` of each row (named parameters from its keys); returns rows new. */
+function insertRows(db: Db, table: string, rows: readonly object[]): number {
+  const first = rows[0];
+  if (first === undefined) return 0;
+  const keys = Object.keys(first);
+  const stmt = db.prepare(
+    `INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')}) ON CONFLICT DO NOTHING`,
+  );
+  let n = 0;
+  for (const r of rows) {
+    n += stmt.run(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, sqliteValue(v)]))).changes;
   }
+  return n;
 }
 
-export function sqliteEventCopy(db: Db): RowCopy<EventRecord> {
-  const insert = inserter(db, 'events');
+/** {@link RowCopy} of one domain: export pages, import a page in one transaction, count. */
+export function sqliteCopy<D extends CopiedDomain>(db: Db, d: D): RowCopy<CopyRecordOf[D]> {
+  const read = reader(db);
   return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* () {
-        const p = page<EventRow>(db, 'events', ['id'], 'id, type, host_id, at, details, transition_key');
-        for await (const rows of keysetPages(p, (r) => [r.id], size)) {
-          yield rows.map((r) => ({
-            id: r.id,
-            type: r.type as HostEvent['type'],
-            hostId: r.host_id,
-            at: r.at,
-            details: parseDetails(r.details),
-            transitionKey: r.transition_key,
-          }));
-        }
-      })(),
-    importRows: (rows) =>
-      importTx(db, () =>
-        rows.reduce(
-          (n, e) =>
-            n +
-            insert({
-              id: e.id,
-              type: e.type,
-              host_id: e.hostId,
-              at: Math.round(e.at),
-              details: JSON.stringify(e.details ?? {}),
-              transition_key: e.transitionKey,
-            }),
-          0,
-        ),
-      ),
-    countRows: counter(db, ['events']),
-  };
-}
-
-export function sqliteOutboxCopy(db: Db): RowCopy<OutboxRecord> {
-  const rowIns = inserter(db, 'notify_outbox');
-  const batchIns = inserter(db, 'notify_batches');
-  const alertIns = inserter(db, 'notify_alerts');
-  const cursorIns = inserter(db, 'notify_cursor');
-  return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* (): AsyncGenerator<OutboxRecord[]> {
-        const rows = page<OutboxRow>(db, 'notify_outbox', ['id']);
-        for await (const p of keysetPages(rows, (r) => [r.id], size)) yield p.map(outboxRowToRecord);
-        const batches = page<BatchRow>(db, 'notify_batches', ['id']);
-        for await (const p of keysetPages(batches, (r) => [r.id], size)) yield p.map(batchRowToRecord);
-        const alerts = page<AlertRow>(db, 'notify_alerts', ['notifier', 'host_id', 'key']);
-        for await (const p of keysetPages(alerts, (r) => [r.notifier, r.host_id, r.key], size))
-          yield p.map(alertRowToRecord);
-        const cursor = db.prepare('SELECT event_id FROM notify_cursor WHERE id = 1').get() as
-          | { event_id: number }
-          | undefined;
-        if (cursor) yield [{ table: 'cursor', eventId: cursor.event_id }];
-      })(),
+    exportPages: (size = COPY_PAGE_SIZE) => exportDomain(read, d, size),
     importRows: (records) =>
-      importTx(db, () => {
-        let n = 0;
-        for (const r of records) {
-          if (r.table === 'outbox') n += rowIns(outboxRecordToRow(r));
-          else if (r.table === 'batch') n += batchIns(batchRecordToRow(r));
-          else if (r.table === 'alert') {
-            n += alertIns({
-              notifier: r.notifier,
-              host_id: r.hostId,
-              key: r.key,
-              event_id: r.eventId,
-              opened_at: r.openedAt,
-              last_notified_at: r.lastNotifiedAt,
-              reminders: r.reminders,
-            });
-          } else n += cursorIns({ id: 1, event_id: r.eventId });
-        }
-        return n;
-      }),
-    countRows: counter(db, ['notify_outbox', 'notify_batches', 'notify_alerts', 'notify_cursor']),
-  };
-}
-
-export function sqliteSilenceCopy(db: Db): RowCopy<SilenceRecord> {
-  const insert = inserter(db, 'silences');
-  return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* () {
-        const p = page<SilenceRow>(db, 'silences', ['id']);
-        for await (const rows of keysetPages(p, (r) => [r.id], size)) yield rows.map(silenceFromRow);
-      })(),
-    importRows: (rows) =>
-      importTx(db, () =>
-        rows.reduce(
-          (n, s) =>
-            n +
-            insert({
-              id: s.id,
-              host_glob: s.hostGlob,
-              starts_at: s.startsAt,
-              ends_at: s.endsAt,
-              cron: s.cron ?? null,
-              duration_ms: s.durationMs ?? null,
-              comment: s.comment,
-              created_by: s.createdBy,
-              created_at: s.createdAt,
-              origin: s.origin,
-            }),
-          0,
-        ),
+      Promise.resolve().then(() =>
+        db.transaction(() => {
+          let n = 0;
+          for (const [table, rows] of Object.entries(importTables(d, records)))
+            n += insertRows(db, table, rows);
+          return n;
+        })(),
       ),
-    countRows: counter(db, ['silences']),
-  };
-}
-
-export function sqliteSweepCopy(db: Db): RowCopy<SweepRecord> {
-  const runIns = inserter(db, 'sweep_runs');
-  const resultIns = inserter(db, 'sweep_results');
-  const hostIns = inserter(db, 'sweep_hosts');
-  return {
-    exportPages: (size = COPY_PAGE_SIZE) =>
-      (async function* (): AsyncGenerator<SweepRecord[]> {
-        const runs = page<RunRow>(db, 'sweep_runs', ['id']);
-        for await (const p of keysetPages(runs, (r) => [r.id], size))
-          yield p.map((r) => ({ table: 'run', run: runFromRow(r) }));
-        const results = page<ResultRow & { run_id: string }>(db, 'sweep_results', ['run_id', 'target']);
-        for await (const p of keysetPages(results, (r) => [r.run_id, r.target], size))
-          yield p.map((r) => ({ table: 'result', runId: r.run_id, result: resultFromRow(r) }));
-        const hosts = page<SweepHostRow>(db, 'sweep_hosts', ['target']);
-        for await (const p of keysetPages(hosts, (r) => [r.target], size)) yield p.map(sweepHostRecord);
-      })(),
-    importRows: (records) =>
-      importTx(db, () => {
-        let n = 0;
-        for (const r of records) {
-          if (r.table === 'run') {
-            n += runIns({
-              id: r.run.id,
-              started_at: r.run.startedAt,
-              finished_at: r.run.finishedAt,
-              total: r.run.total,
-              ok: r.run.ok,
-              failed: r.run.failed,
-              mode: r.run.mode,
-              every_ms: r.run.everyMs ?? null,
-            });
-          } else if (r.table === 'result') n += resultIns({ run_id: r.runId, ...resultToRow(r.result) });
-          else n += hostIns(sweepHostRow(r));
-        }
-        return n;
-      }),
-    countRows: counter(db, ['sweep_runs', 'sweep_results', 'sweep_hosts']),
+    countRows: async () =>
+      Object.fromEntries(
+        copyTablesOf(d).map((t) => [
+          t,
+          (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n,
+        ]),
+      ),
   };
 }
 

@@ -1,8 +1,8 @@
 import { closeSync, existsSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { ResourceError } from '../errors.js';
-import { assertSqlitePath } from './target.js';
+import { ResourceError } from '../../errors.js';
+import { assertSqlitePath } from '../target.js';
 
 export type Db = Database.Database;
 
