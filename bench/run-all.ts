@@ -45,6 +45,19 @@ const BENCHES: Bench[] = [
   { name: 'notifiers', file: 'notify-notifiers.ts', args: ['2'] },
   { name: 'latency', file: 'notify-latency.ts', args: ['2', '0'], needs: 'npm run build' },
   { name: 'http-api', file: 'http-api.ts', args: ['2000', '3'] },
+  { name: 'fuzz', file: 'fuzz-inputs.ts', args: ['2', '17'] },
+  {
+    name: 'store',
+    file: 'store-backends.ts',
+    args: ['2000', '500'],
+    needs: 'PostgreSQL server binaries (initdb, pg_ctl), root',
+  },
+  {
+    name: 'migrate',
+    file: 'db-migrate.ts',
+    args: ['10000', '1000'],
+    needs: 'PostgreSQL server binaries (initdb, pg_ctl), root',
+  },
   {
     name: 'queue',
     file: 'queue-throughput.ts',
