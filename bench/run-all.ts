@@ -38,7 +38,7 @@ const BENCHES: Bench[] = [
     args: ['50000', '1'],
     needs: '`cc` for the C sender (else a Node one)',
   },
-  { name: 'detection', file: 'monitor-detection.ts', args: ['10000', '3'] },
+  { name: 'detection', file: 'monitor-detection.ts', args: ['20000', '6'] },
   { name: 'memory', file: 'monitor-memory.ts', args: [] },
   { name: 'phi', file: 'monitor-phi.ts', args: [] },
   { name: 'outbox', file: 'notify-outbox.ts', args: ['500'] },
