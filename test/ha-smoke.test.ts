@@ -94,6 +94,15 @@ async function startMonitor(id: string, url: string): Promise<Monitor> {
   return m;
 }
 
+async function outboxDepth(url: string): Promise<number> {
+  const store = await openStore(url);
+  try {
+    return await store.outbox.depth();
+  } finally {
+    await store.close();
+  }
+}
+
 /** Events of `type` for `hostId` the webhook received, over every batch. */
 function sent(type: string, hostId: string): number {
   return hookPayloads(hook)
@@ -149,6 +158,14 @@ describe('two thump monitors on one PostgreSQL (real processes, agent and webhoo
     const agent = spawnThump(['agent', '--config', agentCfg, '--log-format', 'json'], { THUMP_CONFIG: '' });
     procs.push(agent);
     await waitFor(() => sent('new', 'ha-web-1') >= 1, 'the new notification', 45_000, 100);
+    // Killed only once the send is marked: between a send and its mark is the one
+    // at-least-once window (the new active resends with the same batch id), not tested here.
+    await waitFor(
+      async () => (await outboxDepth(url)) === 0,
+      'the new notification marked sent',
+      20_000,
+      100,
+    );
 
     // kill -9 the active: the standby takes over within the lease (3 s) plus margins.
     await first.proc.stop('SIGKILL');

@@ -253,10 +253,6 @@ export class Dispatcher {
       next = await this.step();
       this.failures.stepOk();
     } catch (err) {
-      if (err instanceof FencedError) {
-        this.fenced(err);
-        return this.rearm(undefined);
-      }
       this.failures.note(err, this.deps.clock.now(), true);
       this.log?.error(
         { err, failuresInARow: this.failures.inARow },
@@ -282,7 +278,13 @@ export class Dispatcher {
    * scheduled). Sends started here complete asynchronously.
    */
   step(): Promise<number | undefined> {
-    const p = this.serial.then(() => this.stepOnce());
+    const p = this.serial.then(() =>
+      this.stepOnce().catch((err: unknown) => {
+        if (!(err instanceof FencedError)) throw err;
+        this.fenced(err); // another monitor is active: this one stops at once
+        return undefined;
+      }),
+    );
     this.serial = p.catch(() => undefined);
     return p;
   }
