@@ -133,6 +133,12 @@ describe('two thump monitors on one PostgreSQL (real processes, agent and webhoo
     expect(standby.leader).toBe(active.monitorId);
     expect(standby.status).toBe('ok');
     const [first, second] = active.monitorId === 'mon-a' ? [a, b] : [b, a];
+    const standbyMetrics = await (await fetch(`${second.api}/metrics`)).text();
+    expect(standbyMetrics).toMatch(/^thump_ha_role\{role="standby"\} 1$/m);
+    expect(standbyMetrics).toMatch(/^thump_ha_role\{role="active"\} 0$/m);
+    expect(standbyMetrics).toMatch(/^thump_store_up 1$/m);
+    const info = (await (await fetch(`${second.api}/api/info`)).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ role: 'standby', monitorId: second.id, leader: first.id });
 
     // A standby refuses shared writes with 503, naming the leader.
     const refused = await fetch(`${second.api}/api/silences`, {
@@ -181,6 +187,11 @@ describe('two thump monitors on one PostgreSQL (real processes, agent and webhoo
     const after = (await healthz(second)) as Healthz;
     expect(after.epoch).toBeGreaterThan(active.epoch);
     expect(after.leader).toBe(second.id);
+    console.info(`HA smoke: takeover observed ${takeoverMs} ms after kill -9 of ${first.id}`);
+    const activeMetrics = await (await fetch(`${second.api}/metrics`)).text();
+    expect(activeMetrics).toMatch(/^thump_ha_role\{role="active"\} 1$/m);
+    expect(activeMetrics).toMatch(/^thump_ha_takeovers_total 1$/m);
+    expect(activeMetrics).toMatch(new RegExp(`^thump_ha_epoch ${after.epoch}$`, 'm'));
 
     // The agent dies: the new active records one down and notifies it once.
     await agent.stop('SIGKILL');
