@@ -149,6 +149,19 @@ describe('two thump monitors on one PostgreSQL (real processes, agent and webhoo
     expect(refused.status).toBe(503);
     expect(await refused.text()).toContain(first.id);
 
+    // The standby's live stream: it hears the active's events through LISTEN/NOTIFY.
+    const streamAbort = new AbortController();
+    const streamed: string[] = [];
+    const stream = await fetch(`${second.api}/api/stream`, { signal: streamAbort.signal });
+    const reading = (async () => {
+      const dec = new TextDecoder();
+      try {
+        for await (const chunk of stream.body as AsyncIterable<Uint8Array>) streamed.push(dec.decode(chunk));
+      } catch {
+        // aborted at the end of the test
+      }
+    })();
+
     const agentCfg = join(dir.path, 'agent.yaml');
     writeFileSync(
       agentCfg,
@@ -164,6 +177,16 @@ describe('two thump monitors on one PostgreSQL (real processes, agent and webhoo
     const agent = spawnThump(['agent', '--config', agentCfg, '--log-format', 'json'], { THUMP_CONFIG: '' });
     procs.push(agent);
     await waitFor(() => sent('new', 'ha-web-1') >= 1, 'the new notification', 45_000, 100);
+    await waitFor(
+      () =>
+        /event: event\ndata: \{"event":\{[^\n]*"type":"new"[^\n]*"ha-web-1"/.test(streamed.join('')) ||
+        /event: event\ndata: [^\n]*"ha-web-1"[^\n]*"type":"new"/.test(streamed.join('')),
+      'the new event on the standby live stream',
+      20_000,
+      100,
+    );
+    streamAbort.abort();
+    await reading;
     // Killed only once the send is marked: between a send and its mark is the one
     // at-least-once window (the new active resends with the same batch id), not tested here.
     await waitFor(
