@@ -293,7 +293,12 @@ export class Dispatcher {
     const { store, timing } = this.deps;
     const now = this.deps.clock.now();
     const fence = this.fence();
-    if (fence === null) return undefined; // standby: the active monitor delivers (kicked on takeover)
+    if (fence === null) {
+      // Standby: the active monitor delivers (this one is kicked on takeover); the depth is
+      // still read, so /api/notifiers and /metrics show the shared outbox on every monitor.
+      await this.refreshDepth();
+      return undefined;
+    }
     if (now >= this.nextPruneAt) {
       // Finished rows are history, not state: keep a week for inspection, then drop them.
       this.nextPruneAt = now + PRUNE_EVERY_MS;
