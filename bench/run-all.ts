@@ -46,6 +46,12 @@ const BENCHES: Bench[] = [
   { name: 'latency', file: 'notify-latency.ts', args: ['2', '0'], needs: 'npm run build' },
   { name: 'http-api', file: 'http-api.ts', args: ['2000', '3'] },
   {
+    name: 'ha',
+    file: 'ha-failover.ts',
+    args: ['3', '4', '20000'],
+    needs: 'npm run build, PostgreSQL binaries (initdb, pg_ctl; root runs them as postgres)',
+  },
+  {
     name: 'queue',
     file: 'queue-throughput.ts',
     args: [],

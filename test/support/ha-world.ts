@@ -257,7 +257,12 @@ export class HaWorld {
       return await waitFor(
         async () => {
           const rs = await this.roles();
-          last = rs.map(({ m, h }) => `${m.id}=${h?.role ?? 'no answer'}/${h?.epoch ?? '-'}`).join(' ');
+          last = rs
+            .map(
+              ({ m, h }) =>
+                `${m.id}=${h === undefined ? 'no answer' : (h.role ?? 'no role')}/${h?.epoch ?? '-'}`,
+            )
+            .join(' ');
           if (rs.some(({ h }) => h === undefined)) return undefined;
           const act = rs.filter(({ h }) => h?.role === 'active');
           const stand = rs.filter(({ h }) => h?.role === 'standby');
