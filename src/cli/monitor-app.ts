@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type pino from 'pino';
 import { ConfigError } from '../errors.js';
@@ -10,6 +12,7 @@ import {
 } from '../http/index.js';
 import {
   formatListen,
+  HaCoordinator,
   MonitorService,
   parseMulticast,
   parseUdpListen,
@@ -31,8 +34,28 @@ export interface RunningMonitor {
   dbPath: string;
   udp: UdpListen[];
   httpUrl?: string;
-  /** Graceful stop: HTTP, receiver, last events and host rows, pipeline, database. */
+  /** The high-availability loop (lease, suspects); with SQLite the lease is always held. */
+  ha: HaCoordinator;
+  /** Graceful stop: HTTP, receiver, last events and host rows, pipeline, lease, database. */
   stop(): Promise<void>;
+}
+
+/**
+ * The default `monitor.ha.monitor_id`: the machine's host name plus a 6-hex suffix hashed
+ * from the UDP and HTTP listen addresses, so it is stable across restarts with the same
+ * config and two monitors on one machine (different ports) still get different ids.
+ */
+export function defaultMonitorId(cfg: ThumpConfig, host = hostname()): string {
+  const name =
+    host
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 100) || 'monitor';
+  const suffix = createHash('sha256')
+    .update(JSON.stringify([cfg.monitor.udp, cfg.http.listen]))
+    .digest('hex')
+    .slice(0, 6);
+  return `${name}-${suffix}`;
 }
 
 /** The API token: configured, else generated next to a SQLite file (a PostgreSQL store has no folder). */
@@ -68,6 +91,42 @@ export async function runMonitor(
     cfg.http.listen === 'off' ? undefined : parseListen(cfg.http.listen, 'http.listen (--http)');
   const store = await openStore(m.db_path);
   const dbPath = store.target;
+  const monitorId = m.ha.monitor_id ?? defaultMonitorId(cfg);
+  // The coordinator needs the service's core, the service and pipeline need the coordinator.
+  let haRef: HaCoordinator | undefined;
+  const haControl = {
+    get monitorId() {
+      return monitorId;
+    },
+    get role() {
+      return haRef?.role ?? 'standby';
+    },
+    get epoch() {
+      return haRef?.epoch ?? 0;
+    },
+    get leader() {
+      return haRef?.leader ?? '';
+    },
+    get takeovers() {
+      return haRef?.takeovers ?? 0;
+    },
+    get storeUp() {
+      return haRef?.storeUp ?? true;
+    },
+    fence: () => haRef?.fence(),
+    noteFenced: (epoch: number) => haRef?.noteFenced(epoch),
+    start: () => haRef?.start(),
+    ready: async () => haRef?.ready(),
+    stop: async () => haRef?.stop(),
+  };
+  let pipeline: NotifyPipeline | undefined;
+  let monitorRef: MonitorService | undefined;
+  let activation: Promise<void> | undefined;
+  // Reconcile the event log first (events before notifications), then deliver.
+  const becameActive = async () => {
+    await monitorRef?.becameActive();
+    await pipeline?.activate();
+  };
   const cleanup: Array<() => Promise<void> | void> = [() => store.close()];
   const unwind = async () => {
     for (const f of cleanup.reverse()) {
@@ -80,6 +139,7 @@ export async function runMonitor(
   };
   try {
     const monitor = new MonitorService({
+      maxPendingEvents: m.max_pending_events,
       store,
       keyring,
       listen,
@@ -112,16 +172,44 @@ export async function runMonitor(
         slotMs: Math.max(5, m.detector_slot),
       },
       logger: log,
+      ha: haControl,
     });
-    const pipeline: NotifyPipeline = await startNotifyPipeline({
+    monitorRef = monitor;
+    const ha = new HaCoordinator({
+      monitorId,
+      lease: store.lease,
+      rows: store.monitors,
+      core: monitor.core,
+      clock: { now: () => Date.now() },
+      logger: log,
+      leaseTtlMs: m.ha.lease_ttl,
+      leaseMarginMs: m.ha.lease_margin,
+      renewIntervalMs: m.ha.renew_interval,
+      publishIntervalMs: m.ha.publish_interval,
+      liveWindowMs: m.ha.live_window,
+      maxSuspectRows: m.ha.max_suspect_rows,
+      info: { pid: process.pid, ...(opts.info?.version !== undefined ? { version: opts.info.version } : {}) },
+      onTransition: (t) => {
+        if (t.kind === 'became-active') activation = becameActive();
+      },
+      onStoreState: (up, detail) => void pipeline?.selfAlert(up ? 'store-up' : 'store-down', detail),
+    });
+    haRef = ha;
+    // Given up after the pipeline stopped (its last marks are fenced), before the store closes.
+    cleanup.push(() => ha.stop());
+    pipeline = await startNotifyPipeline({
       store,
       monitor,
       config: cfg,
       logger: log,
+      ha: haControl,
+      monitorId,
     });
-    cleanup.push(() => pipeline.stop());
+    const p = pipeline;
+    cleanup.push(() => p.stop());
     await monitor.start();
     cleanup.push(() => monitor.stop());
+    await activation;
     let http: HttpServer | undefined;
     if (httpListen) {
       const token = httpToken(cfg, env, store);
@@ -149,6 +237,7 @@ export async function runMonitor(
       monitor,
       store,
       dbPath,
+      ha,
       udp: monitor.udp,
       ...(http ? { httpUrl: http.url } : {}),
       stop: () => {

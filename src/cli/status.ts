@@ -74,6 +74,24 @@ async function fetchPage(
   return { hosts: body as HostJson[], total: Number.isInteger(total) ? total : undefined };
 }
 
+/**
+ * The header line: which monitor answered and its HA role (`monitor mon-a: active, lease
+ * epoch 3, leader mon-a`), from `/api/info`. Undefined when the monitor does not say (an
+ * older monitor): the table still prints.
+ */
+export async function roleHeader(base: string, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const res = await fetch(new URL('/api/info', base), { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return undefined;
+    const info = (await res.json()) as { role?: string; monitorId?: string; epoch?: number; leader?: string };
+    if (info.role === undefined) return undefined;
+    const name = info.monitorId ? `monitor ${info.monitorId}` : 'monitor';
+    return `${name}: ${info.role}, lease epoch ${info.epoch ?? 0}, leader ${info.leader || 'none'}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Registers `thump status`: the monitor's hosts as a table (or JSON). */
 export function register(program: Command): void {
   program
@@ -105,6 +123,8 @@ export function register(program: Command): void {
         return;
       }
       const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+      const header = await roleHeader(opts.url ?? defaultUrl(), timeoutMs);
+      if (header !== undefined) process.stdout.write(`${header}\n`);
       process.stdout.write(formatStatusTable(hosts, Date.now(), colour));
     });
 }

@@ -43,6 +43,11 @@ describe('GET /healthz', () => {
       hosts: expect.objectContaining({ up: 1 }),
       reasons: [],
       pendingEvents: 0,
+      // Alone (no HA coordinator): active, no id, no lease.
+      role: 'active',
+      monitorId: '',
+      epoch: 0,
+      leader: '',
     });
   });
 

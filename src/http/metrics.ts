@@ -268,10 +268,26 @@ function addHealthMetrics(add: AddMetric, monitor: MonitorView, notify: NotifyVi
   );
   add(
     'thump_events_pending',
-    'Events recorded in memory but not yet written to the store (they are retried, never dropped).',
+    'Events found but not yet written to the store (retried in order; bounded by thump_events_pending_max, the oldest dropped beyond it).',
     'gauge',
     () => [{ value: health()?.pendingEvents ?? 0 }],
   );
+  add(
+    'thump_events_pending_max',
+    'Most events kept in memory while they cannot be recorded (monitor.max_pending_events).',
+    'gauge',
+    () => {
+      const max = health()?.maxPendingEvents;
+      return max === undefined ? [] : [{ value: max }];
+    },
+  );
+  add(
+    'thump_events_dropped_total',
+    'Pending events dropped (oldest first) because the queue was full during a long store outage.',
+    'counter',
+    () => [{ value: health()?.droppedEvents ?? 0 }],
+  );
+  addHaMetrics(add, monitor);
   add(
     'thump_event_loop_lag_seconds',
     'Event-loop delay over the last 10 s window (perf_hooks.monitorEventLoopDelay), by statistic (p99, max).',
@@ -363,4 +379,36 @@ function addProcessMetrics(reg: Registry): void {
   ]) {
     reg.removeSingleMetric(name);
   }
+}
+
+/** The high-availability role, epoch, takeovers and whether the store answers (docs/high-availability.md). */
+function addHaMetrics(add: AddMetric, monitor: MonitorView): void {
+  const ha = () => monitor.ha?.();
+  add(
+    'thump_ha_role',
+    "This monitor's HA role: 1 for the current one (active or standby), 0 for the other.",
+    'gauge',
+    () => {
+      const r = ha()?.role ?? 'active';
+      return (['active', 'standby'] as const).map((role) => ({
+        labels: { role },
+        value: role === r ? 1 : 0,
+      }));
+    },
+  );
+  add(
+    'thump_ha_epoch',
+    'The HA lease epoch last reported by the store (rises on every takeover).',
+    'gauge',
+    () => [{ value: ha()?.epoch ?? 0 }],
+  );
+  add('thump_ha_takeovers_total', 'Times this monitor became the active one.', 'counter', () => [
+    { value: ha()?.takeovers ?? 0 },
+  ]);
+  add(
+    'thump_store_up',
+    "1 while the store answers this monitor's lease and row calls, 0 during an outage.",
+    'gauge',
+    () => [{ value: (ha()?.storeUp ?? true) ? 1 : 0 }],
+  );
 }

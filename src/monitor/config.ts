@@ -79,6 +79,11 @@ export const monitorConfigShape = {
         .prefault({}),
       /** Freshness window for beat timestamps (against replays); wider tolerates worse clocks. */
       max_clock_skew: duration().default(300_000),
+      /**
+       * Most events kept in memory while they cannot be recorded (store outage, no HA lease);
+       * beyond it the oldest are dropped and counted in `thump_events_dropped_total`.
+       */
+      max_pending_events: z.number().int().min(100).max(10_000_000).default(10_000),
       /** How often changed host rows are written to the database (events are written at once). */
       flush_interval: duration().default(1_000),
       /** Detector slot: deadlines are noticed at most this late plus timer latency. */

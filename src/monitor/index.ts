@@ -7,6 +7,7 @@ export { type MonitorConfig, monitorConfigShape } from './config.js';
 export { type CoreOptions, DEFAULT_CORE_OPTIONS, MonitorCore } from './core.js';
 export { DeadlineWheel } from './detector.js';
 export { FLAP_WINDOW, flapPercent, nextFlapping, pushSample } from './flapping.js';
+export { type HaControl, HaCoordinator, type HaCoordinatorOptions } from './ha/index.js';
 export { HostRegistry } from './host-registry.js';
 export { createIngest, type IngestOptions, type RejectSummary } from './ingest.js';
 export { DEFAULT_UDP_PORT, formatListen, parseMulticast, parseUdpListen, type UdpListen } from './listen.js';

@@ -1,15 +1,19 @@
 import type pino from 'pino';
 import type { Keyring } from '../protocol/index.js';
-import type { NewStoreEvent, Store, StoredHost } from '../store/index.js';
+import { FencedError, type NewStoreEvent, type Store, type StoredHost } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import { type CoreOptions, MonitorCore } from './core.js';
 import { EventLoopLagMonitor } from './event-loop-lag.js';
+import type { HaControl } from './ha/ports.js';
+import { pendingStillTrue, takeoverEvents } from './ha/reconcile.js';
 import { createIngest, type RejectSummary } from './ingest.js';
 import { formatListen, type UdpListen } from './listen.js';
 import { describeEvent, eventLevel } from './log.js';
 import { type ReceiverKind, UdpReceiver } from './receiver.js';
 import { SteadyClock } from './steady-clock.js';
+import { StoreFollower } from './store-follower.js';
 import type {
+  HaStatus,
   HistogramSnapshot,
   HostEvent,
   HostView,
@@ -38,9 +42,19 @@ export interface MonitorOptions {
   /** Most host rows written per flush interval (default 20,000); the rest wait their turn. */
   flushMaxRows?: number;
   core?: Partial<CoreOptions>;
+  /**
+   * High availability (several monitors on one PostgreSQL): shared writes only while it
+   * gives a fence, fenced with it. Absent: alone, every write unfenced (tests, tools).
+   */
+  ha?: HaControl;
+  /** Most events kept while they cannot be recorded (default 10,000; the oldest are dropped). */
+  maxPendingEvents?: number;
   logger: pino.Logger;
   clock?: Clock;
 }
+
+/** Default bound of the queue of events waiting to be recorded. */
+export const DEFAULT_MAX_PENDING_EVENTS = 10_000;
 
 /**
  * A key unique per host transition (`web-1:down:1712345678000`, a check's id appended), so
@@ -81,6 +95,13 @@ export class MonitorService implements MonitorView {
   private running = false;
   private readonly lag = new EventLoopLagMonitor();
   private readonly writeErrors = { events: 0, hosts: 0 };
+  private droppedEvents = 0;
+  private dropLogged = false;
+  /** The takeover reconciliation in flight (events wait for it, in order). */
+  private activating: Promise<void> | undefined;
+  /** A takeover that could not finish (store error): retried by the next persist. */
+  private takeoverDue = false;
+  private readonly follower: StoreFollower;
   private lastEventWriteError: { at: number; message: string } | undefined;
 
   constructor(private readonly opts: MonitorOptions) {
@@ -105,6 +126,12 @@ export class MonitorService implements MonitorView {
       },
       onError: (err) => this.log.error({ err: err.message }, 'UDP socket error'),
     });
+    this.follower = new StoreFollower({
+      events: opts.store.events,
+      following: () => opts.ha !== undefined && opts.ha.fence() === undefined,
+      publish: (events) => this.publish(events, true),
+      logger: this.log,
+    });
   }
 
   /** Addresses actually bound (real ports when 0 was asked for). */
@@ -116,6 +143,14 @@ export class MonitorService implements MonitorView {
   async start(): Promise<void> {
     const stored = await this.opts.store.hosts.load();
     this.core.restore(stored, this.clock.now());
+    const ha = this.opts.ha;
+    if (ha) {
+      // After the restore (the coordinator seeds its suspects from it), before any beat:
+      // alone (SQLite) the lease is held from the first datagram on.
+      ha.start();
+      await ha.ready();
+      await this.follower.start();
+    }
     await this.receiver.start();
     this.running = true;
     if (this.receiver.fallbackReason !== undefined) {
@@ -145,6 +180,8 @@ export class MonitorService implements MonitorView {
     clearInterval(this.flushTimer);
     this.lag.stop();
     await this.receiver.stop();
+    await this.follower.stop();
+    await this.activating;
     await this.settle();
     await this.flushing;
     // Everything left, in chunks, until done or the store refuses (then the rows are lost
@@ -192,8 +229,20 @@ export class MonitorService implements MonitorView {
    */
   private persist(): void {
     const fresh = this.core.takeEvents();
-    for (const e of fresh) this.unsaved.push({ ...e, transitionKey: transitionKey(e) });
-    if (this.recording || this.unsaved.length === 0) return;
+    const ha = this.opts.ha;
+    const fence = ha?.fence();
+    if (ha && fence === undefined && ha.leader !== '' && ha.leader !== ha.monitorId) {
+      // Another monitor holds the lease: it records (and reconciles what it missed).
+      this.unsaved = [];
+      return;
+    }
+    this.queue(fresh.map((e) => ({ ...e, transitionKey: transitionKey(e) })));
+    if (ha && fence === undefined) return; // no lease (store outage): kept, bounded, in order
+    if (this.takeoverDue && !this.activating) {
+      this.becameActive();
+      return;
+    }
+    if (this.recording || this.activating || this.unsaved.length === 0) return;
     const events = this.unsaved;
     this.unsaved = [];
     this.recordingCount = events.length;
@@ -203,7 +252,7 @@ export class MonitorService implements MonitorView {
       if (i >= 0) touched.add(i);
     }
     const hosts: StoredHost[] = [...touched].map((i) => this.core.reg.snapshot(i));
-    this.recording = this.opts.store.events.record(events, { hosts }).then(
+    this.recording = this.opts.store.events.record(events, { hosts, ...(fence ? { fence } : {}) }).then(
       (recorded) => {
         this.lastEventWriteError = undefined;
         this.recording = undefined;
@@ -212,10 +261,18 @@ export class MonitorService implements MonitorView {
         if (this.unsaved.length > 0) this.persist();
       },
       (err: unknown) => {
-        // Kept in order before anything taken meanwhile; the next tick or datagram retries.
-        this.unsaved = [...events, ...this.unsaved];
         this.recording = undefined;
         this.recordingCount = 0;
+        if (err instanceof FencedError) {
+          // Another monitor took over: it reconciles from its own live state.
+          this.fenced(err);
+          this.unsaved = [];
+          return;
+        }
+        // Kept in order before anything taken meanwhile; the next tick or datagram retries.
+        const later = this.unsaved;
+        this.unsaved = [];
+        this.queue([...events, ...later]);
         this.writeErrors.events++;
         this.lastEventWriteError = { at: this.clock.now(), message: (err as Error).message };
         this.log.error(
@@ -226,9 +283,105 @@ export class MonitorService implements MonitorView {
     );
   }
 
-  private publish(recorded: readonly HostEvent[]): void {
+  /**
+   * Adds events to the pending queue, keeping at most `maxPendingEvents` (the oldest are
+   * dropped and counted: a takeover's reconciliation still brings each host's state right).
+   */
+  private queue(events: readonly NewStoreEvent[]): void {
+    if (events.length === 0) return;
+    this.unsaved.push(...events);
+    const max = this.opts.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
+    const over = this.unsaved.length - max;
+    if (over <= 0) {
+      this.dropLogged = false;
+      return;
+    }
+    this.unsaved.splice(0, over);
+    this.droppedEvents += over;
+    if (!this.dropLogged) {
+      this.dropLogged = true;
+      this.log.error(
+        { max, dropped: this.droppedEvents },
+        `pending events exceed ${max} while the store cannot take them; dropping the oldest (thump_events_dropped_total)`,
+      );
+    }
+  }
+
+  /** A fenced write was refused: stop acting as the active monitor at once. */
+  private fenced(err: FencedError): void {
+    this.opts.ha?.noteFenced(err.mine);
+  }
+
+  /**
+   * Called when this monitor became active: records what the store's log lacks, fenced,
+   * before any newer event. The events queued while no lease was held that are still true
+   * ({@link pendingStillTrue}), then one `down`/`up` per host whose recorded state differs
+   * from the live one ({@link takeoverEvents}: a `new` only for a host the store never
+   * recorded), all with their transition keys, so nothing the old leader recorded is
+   * recorded twice. Then the changed host rows are flushed.
+   */
+  becameActive(): Promise<void> {
+    this.activating ??= this.takeOver().finally(() => {
+      this.activating = undefined;
+      if (this.running) {
+        this.persist();
+        void this.flush();
+      }
+    });
+    return this.activating;
+  }
+
+  private async takeOver(): Promise<void> {
+    this.takeoverDue = false;
+    while (this.recording) await this.recording;
+    const fence = this.opts.ha?.fence();
+    if (fence === undefined) return;
+    const fresh = this.core.takeEvents();
+    this.queue(fresh.map((e) => ({ ...e, transitionKey: transitionKey(e) })));
+    const queued = this.unsaved;
+    this.unsaved = [];
+    try {
+      const stored = new Map((await this.opts.store.hosts.load()).map((h) => [h.id, h.state] as const));
+      const current = (id: string) => this.core.host(id)?.state;
+      const kept = pendingStillTrue(queued, (id) => stored.get(id), current);
+      const recorded = (id: string) => kept.after.get(id) ?? stored.get(id);
+      const extra = takeoverEvents(this.core.hosts(), recorded, this.clock.now());
+      const events: NewStoreEvent[] = [
+        ...kept.events,
+        ...extra.map((e) => ({ ...e, transitionKey: transitionKey(e) })),
+      ];
+      if (events.length === 0) return;
+      const touched = new Set(events.map((e) => e.hostId).filter((id) => id !== ''));
+      const hosts = [...touched]
+        .map((id) => this.core.reg.find(id))
+        .filter((i) => i >= 0)
+        .map((i) => this.core.reg.snapshot(i));
+      const done = await this.opts.store.events.record(events, { hosts, fence });
+      this.log.info(
+        { queued: queued.length, recorded: done.length, reconciled: extra.length },
+        `HA takeover: recorded ${done.length} events the log lacked (${kept.events.length} of ${queued.length} pending still true, ${extra.length} from the live state)`,
+      );
+      this.publish(done);
+    } catch (err) {
+      if (err instanceof FencedError) {
+        this.fenced(err);
+        return;
+      }
+      this.unsaved = [...queued, ...this.unsaved];
+      this.takeoverDue = true;
+      this.writeErrors.events++;
+      this.lastEventWriteError = { at: this.clock.now(), message: (err as Error).message };
+      this.log.error(
+        { err: (err as Error).message },
+        'HA takeover: cannot reconcile the event log yet; will retry',
+      );
+    }
+  }
+
+  private publish(recorded: readonly HostEvent[], followed = false): void {
     for (const e of recorded) {
-      this.log[eventLevel(e)](
+      this.follower.seen(e.id);
+      this.log[followed ? 'debug' : eventLevel(e)](
         { event: e.type, host: e.hostId || undefined, id: e.id, at: e.at, ...e.details },
         describeEvent(e),
       );
@@ -253,6 +406,7 @@ export class MonitorService implements MonitorView {
     this.persist();
     this.ingest.flushWarnings(this.clock.now());
     if (this.flushing) return this.flushing;
+    if (this.opts.ha && this.opts.ha.fence() === undefined) return Promise.resolve(); // standby
     const run = async () => {
       let budget = this.opts.flushMaxRows ?? 20_000;
       while (this.running && budget > 0 && this.core.dirtyCount > 0) {
@@ -270,19 +424,26 @@ export class MonitorService implements MonitorView {
 
   /** One transaction of at most `max` changed hosts; false when it failed (rows requeued). */
   private async writeChunk(max: number): Promise<boolean> {
+    const ha = this.opts.ha;
+    const fence = ha?.fence();
+    if (ha && fence === undefined) return false; // only the active writes shared host rows
     const idx = this.core.takeDirty(max);
     if (idx.length === 0) return false;
     const rows: StoredHost[] = idx.map((i) => this.core.reg.snapshot(i));
     try {
-      await this.opts.store.hosts.save(rows);
+      await this.opts.store.hosts.save(rows, fence);
       return true;
     } catch (err) {
+      this.core.requeueDirty(idx);
+      if (err instanceof FencedError) {
+        this.fenced(err);
+        return false;
+      }
       this.writeErrors.hosts++;
       this.log.error(
         { err: (err as Error).message, hosts: rows.length },
         'cannot save host state; will retry',
       );
-      this.core.requeueDirty(idx);
       return false;
     }
   }
@@ -316,8 +477,25 @@ export class MonitorService implements MonitorView {
     return {
       storeWriteErrors: { ...this.writeErrors },
       pendingEvents: this.unsaved.length + this.recordingCount,
+      maxPendingEvents: this.opts.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS,
+      droppedEvents: this.droppedEvents,
       ...(this.lastEventWriteError ? { lastEventWriteError: { ...this.lastEventWriteError } } : {}),
       ...(eventLoop ? { eventLoop } : {}),
+    };
+  }
+
+  ha(): HaStatus {
+    const ha = this.opts.ha;
+    if (!ha) return { role: 'active', monitorId: '', epoch: 0, leader: '', takeovers: 0, storeUp: true };
+    const fence = ha.fence();
+    return {
+      role: fence ? 'active' : 'standby',
+      monitorId: ha.monitorId,
+      epoch: ha.epoch,
+      leader: ha.leader,
+      takeovers: ha.takeovers,
+      storeUp: ha.storeUp,
+      ...(fence ? { fence } : {}),
     };
   }
 

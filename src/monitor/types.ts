@@ -135,6 +135,30 @@ export interface MonitorHealth {
   lastEventWriteError?: { at: number; message: string };
   /** Event-loop delay over the last window (absent before the monitor started). */
   eventLoop?: { p99Ms: number; maxMs: number; windowMs: number };
+  /** Most events kept in memory while they cannot be recorded (the bound of `pendingEvents`). */
+  maxPendingEvents?: number;
+  /** Events dropped (oldest first) because the pending queue was full. */
+  droppedEvents?: number;
+}
+
+/**
+ * This monitor's high-availability role (docs/high-availability.md), as `/healthz`,
+ * `/api/info`, `/metrics` and the dashboard show it. With SQLite the monitor is alone and
+ * always `active`.
+ */
+export interface HaStatus {
+  role: 'active' | 'standby';
+  monitorId: string;
+  /** The lease epoch last reported by the store (rises on every takeover). */
+  epoch: number;
+  /** The monitor holding the lease as last reported by the store (`''` before any answer). */
+  leader: string;
+  /** Times this monitor became active since it started. */
+  takeovers: number;
+  /** False while the store is failing (lease or per-monitor rows). */
+  storeUp: boolean;
+  /** The fence for a shared write right now; absent unless active (API writes use it). */
+  fence?: { epoch: number };
 }
 
 export interface MonitorView {
@@ -152,4 +176,6 @@ export interface MonitorView {
   beatHistory?(id: string): number[];
   /** Optional: store and event-loop health (see {@link MonitorHealth}). */
   health?(): MonitorHealth;
+  /** Optional: the high-availability role (see {@link HaStatus}); absent: alone and active. */
+  ha?(): HaStatus;
 }

@@ -1,6 +1,12 @@
 import type pino from 'pino';
 import type { HostEvent, HostView } from '../monitor/types.js';
-import type { NewOutboxRow, OutboxStore, QueuedBatch } from '../store/index.js';
+import {
+  type Fence,
+  FencedError,
+  type NewOutboxRow,
+  type OutboxStore,
+  type QueuedBatch,
+} from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { backoffDelay } from './backoff.js';
@@ -42,6 +48,13 @@ export interface DispatcherDeps {
   clock: Clock;
   logger?: pino.Logger | undefined;
   random?: () => number;
+  /**
+   * High availability: the fence for the outbox writes, undefined while this monitor is a
+   * standby (then the dispatcher claims, sends and writes nothing). Absent: alone, unfenced.
+   */
+  fence?: () => Fence | undefined;
+  /** A fenced outbox write was refused (another monitor took over). */
+  onFenced?: (err: FencedError) => void;
 }
 
 /** Delivered, suppressed and failed rows are kept this long (for inspection), then pruned. */
@@ -216,6 +229,22 @@ export class Dispatcher {
     }
   }
 
+  /** `null` while a standby (nothing may be written or sent), else the fence (or none). */
+  private fence(): Fence | undefined | null {
+    const f = this.deps.fence;
+    if (f === undefined) return undefined;
+    return f() ?? null;
+  }
+
+  /** A refused write: stop at once (one line logged), no retry as the active monitor. */
+  private fenced(err: FencedError): void {
+    this.log?.warn(
+      { epoch: err.mine, current: err.current },
+      'notify dispatcher: outbox write refused (another monitor is active now); not sending anything more',
+    );
+    this.deps.onFenced?.(err);
+  }
+
   private async run(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -224,6 +253,10 @@ export class Dispatcher {
       next = await this.step();
       this.failures.stepOk();
     } catch (err) {
+      if (err instanceof FencedError) {
+        this.fenced(err);
+        return this.rearm(undefined);
+      }
       this.failures.note(err, this.deps.clock.now(), true);
       this.log?.error(
         { err, failuresInARow: this.failures.inARow },
@@ -231,6 +264,10 @@ export class Dispatcher {
       );
       next = this.deps.clock.now() + 1_000;
     }
+    this.rearm(next);
+  }
+
+  private rearm(next: number | undefined): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer); // a kick's run finished meanwhile
     const delay =
@@ -253,10 +290,12 @@ export class Dispatcher {
   private async stepOnce(): Promise<number | undefined> {
     const { store, timing } = this.deps;
     const now = this.deps.clock.now();
+    const fence = this.fence();
+    if (fence === null) return undefined; // standby: the active monitor delivers (kicked on takeover)
     if (now >= this.nextPruneAt) {
       // Finished rows are history, not state: keep a week for inspection, then drop them.
       this.nextPruneAt = now + PRUNE_EVERY_MS;
-      const n = await store.prune(now - KEEP_FINISHED_MS);
+      const n = await store.prune(now - KEEP_FINISHED_MS, fence);
       if (n > 0) this.log?.debug({ rows: n }, 'pruned old outbox rows');
     }
     let next: number | undefined;
@@ -265,7 +304,7 @@ export class Dispatcher {
     };
 
     if (timing.repeatIntervalMs > 0) {
-      await store.remindDue(now - timing.repeatIntervalMs, now, [...this.notifiers.keys()]);
+      await store.remindDue(now - timing.repeatIntervalMs, now, [...this.notifiers.keys()], fence);
       const oldest = await store.nextAlertNotified();
       if (oldest !== undefined) wake(oldest + timing.repeatIntervalMs);
     }
@@ -281,7 +320,7 @@ export class Dispatcher {
         wake(due);
         continue;
       }
-      await this.formBatches(name, now);
+      await this.formBatches(name, now, fence);
       // Rows held back by alert_after may still wait.
       const later = (await store.firstReady()).get(name);
       if (later !== undefined) wake(Math.max(later + timing.groupWaitMs, now + 1));
@@ -297,14 +336,19 @@ export class Dispatcher {
       const notifier = this.notifiers.get(name);
       if (!head) continue;
       if (!notifier) {
-        await store.markFailed(head.batch.id, 'notifier no longer configured');
+        await store.markFailed(head.batch.id, 'notifier no longer configured', fence);
         wake(now);
         continue;
       }
-      const p = this.send(notifier, head).finally(() => {
-        this.inflight.delete(name);
-        this.kick();
-      });
+      const p = this.send(notifier, head)
+        .catch((err: unknown) => {
+          if (err instanceof FencedError) this.fenced(err);
+          else this.failures.note(err, this.deps.clock.now());
+        })
+        .finally(() => {
+          this.inflight.delete(name);
+          this.kick();
+        });
       this.inflight.set(name, p);
     }
     await this.refreshDepth();
@@ -312,16 +356,22 @@ export class Dispatcher {
   }
 
   /** Claims the notifier's ready rows and fixes their plan in the claim's transaction. */
-  private async formBatches(name: string, now: number): Promise<void> {
+  private async formBatches(name: string, now: number, fence: Fence | undefined): Promise<void> {
     const { store, timing, world } = this.deps;
     const silences = this.notifiers.has(name) ? await world.silences() : undefined;
     const made: { plan?: GroupPlan } = {};
-    await store.claim(name, now, now + timing.retryDeadlineMs, ({ items, open }) => {
-      made.plan = silences
-        ? planGroup(items, planContext(this.deps, now, open, silences))
-        : unknownNotifierPlan(items);
-      return made.plan;
-    });
+    await store.claim(
+      name,
+      now,
+      now + timing.retryDeadlineMs,
+      ({ items, open }) => {
+        made.plan = silences
+          ? planGroup(items, planContext(this.deps, now, open, silences))
+          : unknownNotifierPlan(items);
+        return made.plan;
+      },
+      fence,
+    );
     const plan = made.plan;
     if (!plan) return;
     if (plan.suppressed.length > 0) {
@@ -337,6 +387,9 @@ export class Dispatcher {
 
   private async send(notifier: Notifier, q: QueuedBatch): Promise<void> {
     const { store, timing, clock } = this.deps;
+    // Asked again just before sending: a monitor that lost its lease meanwhile sends nothing.
+    const fence = this.fence();
+    if (fence === null) return;
     const st = this.statuses.get(notifier.name) as NotifierStatus;
     const attempt = AbortSignal.any([
       this.stopController.signal,
@@ -346,7 +399,9 @@ export class Dispatcher {
     try {
       await notifier.send(q.batch, attempt);
       const now = clock.now();
-      await store.markSent(q.batch.id, now);
+      // Refused (FencedError): sent but not marked, so the new active monitor sends it again
+      // with the same batch id: the one at-least-once window (docs/high-availability.md).
+      await store.markSent(q.batch.id, now, fence);
       st.sent++;
       st.lastSentAt = now;
       st.state = 'ok';
@@ -355,6 +410,7 @@ export class Dispatcher {
         `notified ${notifier.name}: ${q.batch.title}`,
       );
     } catch (raw) {
+      if (raw instanceof FencedError) throw raw;
       const err = toNotifyError(raw);
       const now = clock.now();
       st.failedAttempts++;
@@ -371,7 +427,7 @@ export class Dispatcher {
               this.deps.random,
             );
         if (now + delay <= q.deadlineAt) {
-          await store.markRetry(q.batch.id, now + delay, err.message);
+          await store.markRetry(q.batch.id, now + delay, err.message, fence);
           st.state = 'retrying';
           this.log?.warn(
             { notifier: notifier.name, batch: q.batch.id, reason: err.reason, attempts, ms: now - started },
@@ -380,7 +436,7 @@ export class Dispatcher {
           return;
         }
         const msg = `gave up after ${attempts} attempts over ${formatDuration(now - q.batch.createdAt)}: ${err.message}`;
-        await store.markFailed(q.batch.id, msg);
+        await store.markFailed(q.batch.id, msg, fence);
         st.state = 'failed';
         st.lastError = msg;
         this.log?.error(
@@ -389,7 +445,7 @@ export class Dispatcher {
         );
         return;
       }
-      await store.markFailed(q.batch.id, err.message);
+      await store.markFailed(q.batch.id, err.message, fence);
       st.state = 'failed';
       this.log?.error(
         { notifier: notifier.name, batch: q.batch.id, reason: err.reason },

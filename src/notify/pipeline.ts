@@ -1,7 +1,7 @@
 import type pino from 'pino';
 import { ConfigError, UsageError } from '../errors.js';
 import type { MonitorView } from '../monitor/types.js';
-import type { Store } from '../store/index.js';
+import { type Fence, FencedError, type Store } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { NotifyConfig } from './config.js';
 import { Dependencies } from './dependencies.js';
@@ -9,6 +9,7 @@ import { Dispatcher } from './dispatcher.js';
 import { toNotifyError } from './errors.js';
 import { createNotifier, testBatch } from './notifiers/index.js';
 import { checkRoutes, Router } from './routes.js';
+import { type SelfAlertKind, SelfAlerts } from './self-alert.js';
 import { type NewSilence, type SilenceInput, SilenceMatcher, validateSilence } from './silences.js';
 import type { Notifier, NotifyView } from './types.js';
 import { Watchdog } from './watchdog.js';
@@ -26,6 +27,15 @@ export interface NotifyPipelineDeps {
   notifiers?: readonly Notifier[];
   /** Jitter source for retry backoff (tests). */
   random?: () => number;
+  /**
+   * High availability: the outbox, cursor and config silences are written only while this
+   * gives a fence (the active monitor), fenced with it; the wiring calls
+   * {@link NotifyPipeline.activate} when the monitor becomes active. Absent: alone, active
+   * from the start.
+   */
+  ha?: { fence(): Fence | undefined; noteFenced(epoch: number): void };
+  /** This monitor's HA id, named in self-alerts. */
+  monitorId?: string;
 }
 
 /** The running pipeline: its view for the API and /metrics, and `stop()`. */
@@ -33,6 +43,14 @@ export type NotifyPipeline = NotifyView & {
   stop(): Promise<void>;
   /** Runs one dispatcher step now and waits for the sends it started (tests, benchmarks). */
   flush(): Promise<void>;
+  /**
+   * The monitor just became active: mirrors the config silences, queues what events
+   * recorded without outbox rows lack (the cursor), then starts delivering from the
+   * store's outbox state. Fenced; a refused write steps the monitor down.
+   */
+  activate(): Promise<void>;
+  /** Sends a self-alert ("store unreachable" / "reachable again") to `self_alerts` notifiers. */
+  selfAlert(kind: SelfAlertKind, detail: string): Promise<void>;
 };
 
 /**
@@ -78,7 +96,16 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
   const problems = checkRoutes(names, cfg.routes);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
-  await store.silences.replaceConfig(configSilences(cfg, clock.now()));
+  const silences = configSilences(cfg, clock.now());
+  const selfTargets = new Set(cfg.notifiers.filter((n) => n.self_alerts !== false).map((n) => n.name));
+  const selfAlerts = new SelfAlerts({
+    notifiers: deps.notifiers ?? notifiers.filter((n) => selfTargets.has(n.name)),
+    monitorId: deps.monitorId ?? 'thump',
+    clock,
+    attemptTimeoutMs: cfg.delivery.attempt_timeout,
+    logger: log,
+  });
+  const ha = deps.ha;
   const dispatcher = new Dispatcher({
     store: store.outbox,
     notifiers,
@@ -100,16 +127,20 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
     clock,
     logger: log,
     ...(deps.random ? { random: deps.random } : {}),
+    ...(ha ? { fence: () => ha.fence(), onFenced: (err: FencedError) => ha.noteFenced(err.mine) } : {}),
   });
 
   // Rows are written in the events' own transaction, so nothing is lost in a crash; the
   // cursor only matters for events recorded while no pipeline was attached (a run with the
   // pipeline failing to queue, or tools writing the event log directly).
-  const cursor = await store.outbox.cursor();
-  const last = await store.events.lastId();
-  if (cursor === undefined) {
-    await store.outbox.setCursor(last); // first run on this store: history is not news
-  } else {
+  const catchUp = async (fence: Fence | undefined) => {
+    await store.silences.replaceConfig(silences, fence);
+    const cursor = await store.outbox.cursor();
+    const last = await store.events.lastId();
+    if (cursor === undefined) {
+      await store.outbox.setCursor(last, fence); // first run on this store: history is not news
+      return;
+    }
     let from = cursor;
     while (from < last) {
       const page = await store.events.list({
@@ -117,11 +148,12 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
         beforeId: from + CATCH_UP_PAGE + 1,
         limit: CATCH_UP_PAGE,
       });
-      await store.outbox.enqueue(dispatcher.rows(page.reverse()));
+      await store.outbox.enqueue(dispatcher.rows(page.reverse()), fence);
       from += CATCH_UP_PAGE;
-      await store.outbox.setCursor(Math.min(from, last));
+      await store.outbox.setCursor(Math.min(from, last), fence);
     }
-  }
+  };
+  if (!ha) await catchUp(undefined);
   const unhook = store.events.onRecorded((events) => {
     try {
       const rows = dispatcher.rows(events);
@@ -177,6 +209,23 @@ export async function startNotifyPipeline(deps: NotifyPipelineDeps): Promise<Not
     async flush() {
       await dispatcher.step();
       await dispatcher.idle();
+    },
+    selfAlert: (kind, detail) => selfAlerts.send(kind, detail),
+    async activate() {
+      const fence = ha?.fence();
+      if (ha && fence === undefined) return;
+      try {
+        await catchUp(fence);
+      } catch (err) {
+        if (err instanceof FencedError) {
+          ha?.noteFenced(err.mine);
+          return;
+        }
+        // The dispatcher still delivers what is queued; the next takeover catches up again.
+        log?.error({ err: (err as Error).message }, 'notify: could not catch up on recorded events');
+      }
+      await dispatcher.refreshDepth().catch(() => undefined);
+      dispatcher.kick();
     },
     async stop() {
       unhook();

@@ -2,6 +2,7 @@
  * Dashboard entry: starts the live data (live.js), renders the summary bar and routes
  * between the views by URL hash.
  */
+import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { mountEvents, mountTimeline } from './events-view.js';
 import { STATE_ICON } from './format.js';
@@ -20,6 +21,24 @@ const viewEl = document.getElementById('view');
 const summaryEl = document.getElementById('summary');
 const connEl = document.getElementById('conn');
 let current;
+
+/** The header's HA role: "active" or "standby · leader mon-b", from /api/info every 10 s. */
+const roleEl = document.getElementById('ha-role');
+async function refreshRole() {
+  try {
+    const { data } = await api('/api/info');
+    if (!roleEl || typeof data.role !== 'string') return;
+    const who = data.monitorId ? `${data.monitorId}: ` : '';
+    const leader = data.role === 'standby' ? ` · leader ${data.leader || 'none'}` : '';
+    roleEl.textContent = `${who}${data.role}${leader}`;
+    roleEl.className = `ha-role ha-${data.role}`;
+    roleEl.hidden = false;
+  } catch {
+    // The banner reports API failures; the role keeps its last value.
+  }
+}
+void refreshRole();
+setInterval(refreshRole, 10_000);
 
 function setConn(state, text) {
   connEl.className = `conn conn-${state}`;

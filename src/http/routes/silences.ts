@@ -37,6 +37,22 @@ function idParam(raw: string): number {
  * Silences: `GET /api/silences` (active and pending; `?all=1` adds expired ones),
  * `GET /api/silences/:id`, `POST /api/silences` and `DELETE /api/silences/:id` (token).
  */
+/**
+ * The fence for a shared write from the API: only the active monitor writes shared rows,
+ * so a standby refuses with 503 naming the leader (the client retries there; forwarding was
+ * not chosen: it would need the leader's address and token and hide which monitor wrote).
+ */
+function activeFence(ctx: AppContext): { epoch: number } | undefined {
+  const ha = ctx.monitor.ha?.();
+  if (!ha) return undefined;
+  if (ha.fence) return ha.fence;
+  const leader = ha.leader !== '' && ha.leader !== ha.monitorId ? `"${ha.leader}"` : 'none right now';
+  throw new HttpError(
+    503,
+    `this monitor (${ha.monitorId}) is a standby and does not write shared rows; send the request to the active monitor (leader: ${leader})`,
+  );
+}
+
 export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/silences', async (req, reply) => {
     const now = ctx.now();
@@ -56,6 +72,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.post('/api/silences', { preHandler: ctx.auth }, async (req, reply) => {
+    const fence = activeFence(ctx);
     const now = ctx.now();
     const input = parseSilenceRequest(req.body, now);
     if (input.createdBy === undefined) input.createdBy = 'api';
@@ -67,7 +84,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
         400,
         `there are already ${current} active or pending silences; at most ${LIMITS.activeSilences} are allowed (limit activeSilences): remove some first`,
       );
-    const s = await ctx.store.silences.add(valid);
+    const s = await ctx.store.silences.add(valid, fence);
     ctx.logger?.info({ silence: s.id, hostGlob: s.hostGlob }, 'silence added through the API');
     reply.code(201).header('location', `/api/silences/${s.id}`);
     return silenceJson(s, now);
@@ -75,7 +92,8 @@ export function silenceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete('/api/silences/:id', { preHandler: ctx.auth }, async (req, reply) => {
     const id = idParam((req.params as { id: string }).id);
-    const r = await ctx.store.silences.remove(id);
+    const fence = activeFence(ctx);
+    const r = await ctx.store.silences.remove(id, fence);
     if (!r.removed) {
       if (r.reason === 'config')
         throw new HttpError(409, `silence ${id} comes from the config file; remove it there and restart`);

@@ -24,6 +24,13 @@ async function pingWithin(store: Store, ms: number): Promise<void> {
   }
 }
 
+/** This monitor's HA role for `/healthz` and `/api/info` (alone: `active`). */
+function haFields(ctx: AppContext): { role: string; monitorId: string; epoch: number; leader: string } {
+  const ha = ctx.monitor.ha?.();
+  if (!ha) return { role: 'active', monitorId: '', epoch: 0, leader: '' };
+  return { role: ha.role, monitorId: ha.monitorId, epoch: ha.epoch, leader: ha.leader };
+}
+
 /** `/healthz`, `/metrics` and `/api/info`. */
 export function systemRoutes(app: FastifyInstance, ctx: AppContext, registry: Registry): void {
   app.get('/healthz', async (_req, reply) => {
@@ -49,6 +56,8 @@ export function systemRoutes(app: FastifyInstance, ctx: AppContext, registry: Re
       hosts: ctx.monitor.stats().hostsByState,
       reasons: verdict.reasons,
       ...(monitor ? { pendingEvents: monitor.pendingEvents } : {}),
+      // A healthy standby answers 200 too: being standby is not a fault.
+      ...haFields(ctx),
     };
   });
 
@@ -77,6 +86,7 @@ export function systemRoutes(app: FastifyInstance, ctx: AppContext, registry: Re
       beatsTotal: stats.beatsTotal,
       sseClients: ctx.hub.clientCount,
       notifiers: ctx.notify ? ctx.notify.notifiers().length : 0,
+      ...haFields(ctx),
     };
   });
 }

@@ -35,6 +35,11 @@ export interface HaCoordinatorOptions {
   errorRepeatMs?: number;
   /** Every role change (after it is logged), for metrics and the wiring. */
   onTransition?: (t: RoleTransition) => void;
+  /**
+   * The store became unreachable (`up: false`, once per outage, with the first error) or
+   * reachable again (`up: true`): the wiring sends the store self-alerts from here.
+   */
+  onStoreState?: (up: boolean, detail: string) => void;
 }
 
 /**
@@ -67,6 +72,7 @@ export class HaCoordinator {
    */
   private readonly outages = new Map<string, { since: number; failures: number; loggedAt: number }>();
   private takeoverCount = 0;
+  private firstAnswer: Promise<void> | undefined;
 
   constructor(private readonly opts: HaCoordinatorOptions) {
     this.monitorId = opts.monitorId;
@@ -145,7 +151,17 @@ export class HaCoordinator {
     this.opts.core.setDownGate(this.gate);
     this.tracker.seed();
     this.leaseTick();
+    this.firstAnswer = this.renewing;
     this.syncTick();
+  }
+
+  /**
+   * Resolves once the first lease call answered or failed (bounded by the call timeout):
+   * the monitor binds its receiver after it, so a lone monitor (SQLite) is active from its
+   * first datagram on.
+   */
+  async ready(): Promise<void> {
+    await this.firstAnswer;
   }
 
   /**
@@ -326,6 +342,7 @@ export class HaCoordinator {
     if (o === undefined) return;
     this.outages.delete(what);
     if (this.outages.size > 0) return; // the other kind still fails: the outage goes on
+    this.opts.onStoreState?.(true, `after ${fmtS(this.mono() - o.since)}`);
     this.opts.logger.info(
       { failures: o.failures, downForMs: Math.round(this.mono() - o.since) },
       `HA: store reachable again after ${fmtS(this.mono() - o.since)} (${o.failures} failed calls)`,
@@ -347,6 +364,7 @@ export class HaCoordinator {
         { err: errText(err), op: what },
         `HA: store unreachable (${what}: ${errText(err)}); ${role}; detection goes on in memory`,
       );
+      this.opts.onStoreState?.(false, `${what}: ${errText(err)}`);
       return;
     }
     o.failures++;

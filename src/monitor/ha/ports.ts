@@ -64,3 +64,25 @@ export const nodeTimers: HaTimers = {
   },
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
+
+/**
+ * What the monitor service and the notify pipeline need of the coordinator
+ * ({@link import('./coordinator.js').HaCoordinator} implements it): the role, the fence for
+ * shared writes, and the lifecycle.
+ */
+export interface HaControl {
+  readonly monitorId: string;
+  readonly role: 'active' | 'standby';
+  readonly epoch: number;
+  readonly leader: string;
+  readonly takeovers: number;
+  readonly storeUp: boolean;
+  /** The epoch to fence shared writes with; undefined unless active right now. */
+  fence(): { epoch: number } | undefined;
+  /** A fenced write was refused (FencedError): step down at once. */
+  noteFenced(epoch: number): void;
+  start(): void;
+  /** Resolves after the first lease call answered (or failed). */
+  ready(): Promise<void>;
+  stop(): Promise<void>;
+}

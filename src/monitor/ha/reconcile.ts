@@ -54,3 +54,49 @@ export function takeoverEvents(
   }
   return out;
 }
+
+/** A host's state as far as the down/up/left transitions go. */
+const STATE_OF: Partial<Record<NewEvent['type'], HostState>> = { down: 'down', up: 'up', left: 'left' };
+
+/**
+ * Filters the events a monitor found while it held no lease (a store outage, or before its
+ * first lease answer), in order, down to those still true when it holds the lease again:
+ * the state changes (`down`/`up`/`left`) of a host whose state here now equals its last
+ * recorded state are dropped (it went down and came back meanwhile: nobody is paged for an
+ * outage that is over), and so are changes that repeat the state already reached; a `new`
+ * is dropped for a host the store knows. Everything else (checks, monitor-wide events) is
+ * kept in order. Returns the events to record and each host's state after them, for
+ * {@link takeoverEvents} to add what the queue lacks (events dropped from a full queue).
+ */
+export function pendingStillTrue<E extends NewEvent>(
+  queued: readonly E[],
+  recorded: (hostId: string) => HostState | undefined,
+  current: (hostId: string) => HostState | undefined,
+): { events: E[]; after: Map<string, HostState> } {
+  const after = new Map<string, HostState>();
+  const events: E[] = [];
+  for (const e of queued) {
+    if (e.hostId === '') {
+      events.push(e);
+      continue;
+    }
+    const was = after.get(e.hostId) ?? recorded(e.hostId);
+    if (e.type === 'new') {
+      if (was !== undefined) continue;
+      after.set(e.hostId, 'up');
+      events.push(e);
+      continue;
+    }
+    const to = STATE_OF[e.type];
+    if (to === undefined) {
+      if (was !== undefined) events.push(e); // a check of a host the log knows
+      continue;
+    }
+    const now = current(e.hostId);
+    if (now !== undefined && now === recorded(e.hostId)) continue; // over already
+    if (to === was) continue;
+    after.set(e.hostId, to);
+    events.push(e);
+  }
+  return { events, after };
+}

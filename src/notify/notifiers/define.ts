@@ -53,8 +53,9 @@ export function defineNotifier<T extends string, S extends z.ZodType>(
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /**
- * Keys every notifier has: `name` (unique, referenced by routes), `type`, and `timeout`
- * (one budget for a whole attempt, default 10 s).
+ * Keys every notifier has: `name` (unique, referenced by routes), `type`, `timeout`
+ * (one budget for a whole attempt, default 10 s) and `self_alerts` (whether the monitor's
+ * own alerts, such as "store unreachable", are sent to it directly, default true).
  */
 export function baseShape<T extends string>(type: T) {
   return {
@@ -63,6 +64,11 @@ export function baseShape<T extends string>(type: T) {
     timeout: duration()
       .refine((ms) => ms > 0, 'expected a duration above zero, e.g. 10s')
       .default(10_000),
+    /**
+     * Send the monitor's own alerts here ("store unreachable" and "store reachable again",
+     * at most one each per outage), directly, not through the outbox that lives in the store.
+     */
+    self_alerts: z.boolean().default(true),
   };
 }
 
