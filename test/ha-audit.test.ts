@@ -20,6 +20,7 @@ const sent = (batchId: string, events: HostEvent[]): Delivery => ({
   at: 0,
   batchId,
   idempotencyKey: batchId,
+  title: batchId,
   events: events.map((e) => ({ id: e.id, type: e.type, hostId: e.hostId })),
 });
 

@@ -62,6 +62,20 @@ describe('HA under a store outage and a partial cut (real processes)', () => {
       undelivered: [],
     });
     expect(events.filter((e) => e.type === 'down').map((e) => e.hostId)).toEqual(['o-6']);
+    // Each monitor sent one "store unreachable" self-alert straight to the webhook (not
+    // through the outbox, which lives in the store) and one "reachable again".
+    const selfAlerts = (m: string, what: string) =>
+      w.deliveries().filter((d) => d.from === m && d.events.length === 0 && d.title.includes(what)).length;
+    await waitFor(
+      () => w.monitors.every((m) => selfAlerts(m.id, 'store reachable again') >= 1),
+      'a "store reachable again" self-alert from each monitor',
+      30_000,
+      100,
+    );
+    for (const m of w.monitors) {
+      expect(selfAlerts(m.id, 'store unreachable'), `${m.id}: store unreachable self-alerts`).toBe(1);
+      expect(selfAlerts(m.id, 'store reachable again'), `${m.id}: reachable again self-alerts`).toBe(1);
+    }
     // The down carries the deadline that passed during the outage, not the store's return.
     const down = events.find((e) => e.type === 'down');
     expect(down?.at).toBeLessThan(stoppedAt + 8000);

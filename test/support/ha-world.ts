@@ -63,6 +63,8 @@ export interface Delivery {
   /** Payload `id` (the stable batch id; the same on every retry). */
   batchId: string;
   idempotencyKey: string | undefined;
+  /** Payload title (self-alerts carry no events, only this). */
+  title: string;
   events: Array<{ id: number; type: string; hostId: string }>;
 }
 
@@ -379,13 +381,14 @@ export class HaWorld {
   /** Every webhook request received so far, parsed. */
   deliveries(): Delivery[] {
     return this.hook.requests.map((r) => {
-      const body = JSON.parse(r.body) as { id: string; events: Delivery['events'] };
+      const body = JSON.parse(r.body) as { id: string; title: string; events: Delivery['events'] };
       const key = r.headers['idempotency-key'];
       return {
         from: r.url.replace(/^\/hook\//, ''),
         at: this.arrivals.get(r) ?? 0,
         batchId: body.id,
         idempotencyKey: typeof key === 'string' ? key : undefined,
+        title: body.title,
         events: body.events.map((e) => ({ id: e.id, type: e.type, hostId: e.hostId })),
       };
     });
