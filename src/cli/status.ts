@@ -77,16 +77,15 @@ async function fetchPage(
 /**
  * The header line: which monitor answered and its HA role (`monitor mon-a: active, lease
  * epoch 3, leader mon-a`), from `/api/info`. Undefined when the monitor does not say (an
- * older monitor): the table still prints.
+ * older monitor, or an embedded one without HA): the table still prints.
  */
 export async function roleHeader(base: string, timeoutMs: number): Promise<string | undefined> {
   try {
     const res = await fetch(new URL('/api/info', base), { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;
     const info = (await res.json()) as { role?: string; monitorId?: string; epoch?: number; leader?: string };
-    if (info.role === undefined) return undefined;
-    const name = info.monitorId ? `monitor ${info.monitorId}` : 'monitor';
-    return `${name}: ${info.role}, lease epoch ${info.epoch ?? 0}, leader ${info.leader || 'none'}`;
+    if (info.role === undefined || !info.monitorId) return undefined;
+    return `monitor ${info.monitorId}: ${info.role}, lease epoch ${info.epoch ?? 0}, leader ${info.leader || 'none'}`;
   } catch {
     return undefined;
   }

@@ -253,10 +253,6 @@ export class Dispatcher {
       next = await this.step();
       this.failures.stepOk();
     } catch (err) {
-      if (err instanceof FencedError) {
-        this.fenced(err);
-        return this.rearm(undefined);
-      }
       this.failures.note(err, this.deps.clock.now(), true);
       this.log?.error(
         { err, failuresInARow: this.failures.inARow },
@@ -282,7 +278,13 @@ export class Dispatcher {
    * scheduled). Sends started here complete asynchronously.
    */
   step(): Promise<number | undefined> {
-    const p = this.serial.then(() => this.stepOnce());
+    const p = this.serial.then(() =>
+      this.stepOnce().catch((err: unknown) => {
+        if (!(err instanceof FencedError)) throw err;
+        this.fenced(err); // another monitor is active: this one stops at once
+        return undefined;
+      }),
+    );
     this.serial = p.catch(() => undefined);
     return p;
   }
@@ -291,7 +293,12 @@ export class Dispatcher {
     const { store, timing } = this.deps;
     const now = this.deps.clock.now();
     const fence = this.fence();
-    if (fence === null) return undefined; // standby: the active monitor delivers (kicked on takeover)
+    if (fence === null) {
+      // Standby: the active monitor delivers (this one is kicked on takeover); the depth is
+      // still read, so /api/notifiers and /metrics show the shared outbox on every monitor.
+      await this.refreshDepth();
+      return undefined;
+    }
     if (now >= this.nextPruneAt) {
       // Finished rows are history, not state: keep a week for inspection, then drop them.
       this.nextPruneAt = now + PRUNE_EVERY_MS;
