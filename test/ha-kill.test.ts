@@ -30,8 +30,9 @@ describe('kill -9 of the active monitor (real processes, real PostgreSQL)', () =
     worlds.push(w);
     const hosts = hostIds('k', 12);
     w.fleet.add(hosts);
+    const agent = w.startAgent('k-agent', [0, 1], '500ms'); // one real agent process too
     await w.active();
-    await w.delivered('new', hosts);
+    await w.delivered('new', [...hosts, 'k-agent']);
     const dead: string[] = [];
     const back: string[] = [];
     const epochs: number[] = [];
@@ -50,6 +51,10 @@ describe('kill -9 of the active monitor (real processes, real PostgreSQL)', () =
         50,
       );
       w.fleet.kill(dying.slice(1));
+      if (round === 0) {
+        await agent.stop('SIGKILL'); // the real agent dies with the first active (no goodbye)
+        dying.push('k-agent');
+      }
       await w.kill9(victim);
       dead.push(...dying);
       if (round === 2) {
