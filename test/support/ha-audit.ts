@@ -4,7 +4,7 @@
  * hosts and events delivered twice or never.
  */
 import type { HostEvent } from '../../src/monitor/types.js';
-import type { Delivery } from './ha-world.js';
+import type { Delivery } from './ha-monitor.js';
 
 /** The problems in a run's record; every count must be 0 for a correct run. */
 export interface Audit {
