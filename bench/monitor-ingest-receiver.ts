@@ -21,19 +21,20 @@ import { openStore } from '../src/store/index.js';
 /**
  * `bare`/`thump` use node:dgram; `bare-native`/`thump-native` the batched native receiver;
  * `monitor` is the whole MonitorService (native receiver, SQLite file, event persistence and
- * the 1 s flush of changed host rows), as `thump monitor` runs it without HTTP and notify.
+ * the 1 s flush of changed host rows), as `thump monitor` runs it without HTTP and notify;
+ * `monitor-pg` the same on the PostgreSQL URL given as the third argument.
  */
-const mode = process.argv[2] as 'bare' | 'thump' | 'bare-native' | 'thump-native' | 'monitor';
+const mode = process.argv[2] as 'bare' | 'thump' | 'bare-native' | 'thump-native' | 'monitor' | 'monitor-pg';
 const secret = process.argv[3] as string;
-if (mode === 'monitor') await runWholeMonitor();
+if (mode === 'monitor' || mode === 'monitor-pg') await runWholeMonitor(process.argv[4]);
 let count = 0;
 let cpu = process.cpuUsage();
 let t0 = performance.now();
 
-async function runWholeMonitor(): Promise<never> {
+async function runWholeMonitor(dbUrl: string | undefined): Promise<never> {
   const dir = mkdtempSync(join(tmpdir(), 'thump-bench-mon-'));
   const m = new MonitorService({
-    store: await openStore(join(dir, 'thump.db')),
+    store: await openStore(dbUrl ?? join(dir, 'thump.db')),
     keyring: new Keyring(keyFromSecret(secret)),
     listen: [{ host: '127.0.0.1', port: 0, family: 4 }],
     recvBufferBytes: 8 * 1024 * 1024,

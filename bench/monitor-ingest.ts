@@ -16,6 +16,9 @@
  * setImmediate is used instead (and said so). Every datagram is a distinct valid beat of
  * one of 10,000 hosts (increasing sequence numbers), so nothing is rejected as a replay.
  * Also reported: the pure in-process cost of the ingest function (no socket).
+ * With BENCH_INGEST_PG=1 a sixth receiver, `monitor-pg`, runs the same whole Monitor on a
+ * throw-away local PostgreSQL (test/support/postgres.ts), so the beats/s of both backends are
+ * measured in one run (issue 12 item 9: they must match, the beat path does not wait on the store).
  */
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -27,6 +30,7 @@ import { MonitorCore } from '../src/monitor/core.js';
 import { createIngest } from '../src/monitor/ingest.js';
 import { decodeBeat, encodeBeat, Keyring, keyFromSecret } from '../src/protocol/index.js';
 import type { Beat } from '../src/protocol/types.js';
+import { startPostgres } from '../test/support/postgres.js';
 
 const RATES = (process.argv[2] ?? '50000,100000,150000,200000').split(',').map(Number);
 const SECONDS = Number(process.argv[3] ?? 2);
@@ -139,13 +143,23 @@ interface Receiver {
   exit(): void;
 }
 
-type Mode = 'bare' | 'thump' | 'bare-native' | 'thump-native' | 'monitor';
-const MODES: Mode[] = ['bare', 'thump', 'bare-native', 'thump-native', 'monitor'];
+type Mode = 'bare' | 'thump' | 'bare-native' | 'thump-native' | 'monitor' | 'monitor-pg';
+const WITH_PG = process.env.BENCH_INGEST_PG === '1';
+const MODES: Mode[] = [
+  'bare',
+  'thump',
+  'bare-native',
+  'thump-native',
+  'monitor',
+  ...(WITH_PG ? ['monitor-pg' as const] : []),
+];
+const pgCluster = WITH_PG ? await startPostgres() : undefined;
 
 async function receiver(mode: Mode): Promise<Receiver> {
+  const db = mode === 'monitor-pg' && pgCluster ? [await pgCluster.createDatabase('ingest')] : [];
   const child = fork(
     join(fileURLToPath(new URL('.', import.meta.url)), 'monitor-ingest-receiver.ts'),
-    [mode, SECRET],
+    [mode, SECRET, ...db],
     {
       execArgv: ['--import', 'tsx'],
     },
@@ -215,7 +229,7 @@ async function main(): Promise<void> {
     await rx[mode].call('report');
   }
   console.log(
-    'rate/s   sent     | bare dgram: recv us/dg | thump dgram: recv us/beat ratio | bare native: recv us/dg | thump native: recv us/beat ratio lost | whole monitor: recv us/beat lost',
+    `rate/s   sent     | bare dgram: recv us/dg | thump dgram: recv us/beat ratio | bare native: recv us/dg | thump native: recv us/beat ratio lost | whole monitor: recv us/beat lost${WITH_PG ? ' | whole monitor on PostgreSQL: recv us/beat lost' : ''}`,
   );
   let best = 0;
   let bestDgram = 0;
@@ -236,7 +250,7 @@ async function main(): Promise<void> {
     const col = (m: Mode) => `${String(res[m].count).padStart(7)} ${res[m].us.toFixed(2).padStart(5)}`;
     const ratio = (m: Mode) => `${(res[m].us / res.bare.us).toFixed(2)}x`;
     console.log(
-      `${String(rate).padEnd(8)} ${String(n).padEnd(8)} | ${col('bare')}        | ${col('thump')}          ${ratio('thump')} | ${col('bare-native')}         | ${col('thump-native')}          ${ratio('thump-native')} ${n - res['thump-native'].count} | ${col('monitor')} ${n - res.monitor.count}`,
+      `${String(rate).padEnd(8)} ${String(n).padEnd(8)} | ${col('bare')}        | ${col('thump')}          ${ratio('thump')} | ${col('bare-native')}         | ${col('thump-native')}          ${ratio('thump-native')} ${n - res['thump-native'].count} | ${col('monitor')} ${n - res.monitor.count}${WITH_PG ? ` | ${col('monitor-pg')} ${n - res['monitor-pg'].count}` : ''}`,
     );
   }
   console.log(
@@ -244,6 +258,10 @@ async function main(): Promise<void> {
   );
   for (const mode of MODES) rx[mode].exit();
   rmSync(dir, { recursive: true, force: true });
+  if (pgCluster) {
+    await new Promise((r) => setTimeout(r, 1000)); // let the receivers close their connections
+    await pgCluster.stop();
+  }
 }
 
 await main();

@@ -59,6 +59,12 @@ const BENCHES: Bench[] = [
     needs: 'PostgreSQL server binaries (initdb, pg_ctl), root',
   },
   {
+    name: 'ha',
+    file: 'ha-failover.ts',
+    args: ['3', '4', '20000'],
+    needs: 'npm run build, PostgreSQL binaries (initdb, pg_ctl; root runs them as postgres)',
+  },
+  {
     name: 'queue',
     file: 'queue-throughput.ts',
     args: [],
