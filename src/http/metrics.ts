@@ -1,64 +1,19 @@
 import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
-import { EVENT_TYPES, type HistogramSnapshot, HOST_STATES, type MonitorView } from '../monitor/types.js';
+import { EVENT_TYPES, HOST_STATES, type MonitorView } from '../monitor/types.js';
 import type { NotifyView } from '../notify/types.js';
 import { REJECT_REASONS, type RejectReason } from '../protocol/types.js';
 import type { Store } from '../store/index.js';
+import { type AddMetric, histogramSamples, SnapshotMetric } from './metric-samples.js';
+import { addHealthMetrics } from './metrics-health.js';
 import { sweptHostsOf } from './swept-hosts.js';
 
-interface Sample {
-  labels?: Record<string, string | number>;
-  value: number;
-  metricName?: string;
-}
+export { histogramSamples } from './metric-samples.js';
 
 /** Rejection reasons always exported (at 0 until seen) so dashboards and alerts find them. */
 const EXPORTED_REJECT_REASONS: readonly (RejectReason | 'rate-limited')[] = [
   ...REJECT_REASONS,
   'rate-limited',
 ];
-
-/**
- * A metric whose samples are read from plain numbers at scrape time. The monitor and the
- * notify pipeline keep cheap counters on their hot paths and no prom-client objects; this
- * adapter is what turns them into exposition lines.
- */
-class SnapshotMetric {
-  readonly aggregator = 'sum';
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly type: 'counter' | 'gauge' | 'histogram',
-    private readonly read: () => Sample[] | Promise<Sample[]>,
-  ) {}
-  async get() {
-    return {
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values: await this.read(),
-    };
-  }
-  reset(): void {}
-}
-
-/** Turns a fixed-bucket snapshot in milliseconds into cumulative Prometheus histogram samples in seconds. */
-export function histogramSamples(name: string, h: HistogramSnapshot, scale = 1 / 1000): Sample[] {
-  const out: Sample[] = [];
-  let cumulative = 0;
-  h.bounds.forEach((b, i) => {
-    cumulative += h.counts[i] ?? 0;
-    out.push({
-      metricName: `${name}_bucket`,
-      labels: { le: Number((b * scale).toPrecision(12)) },
-      value: cumulative,
-    });
-  });
-  out.push({ metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: h.count });
-  out.push({ metricName: `${name}_sum`, value: h.sum * scale });
-  out.push({ metricName: `${name}_count`, value: h.count });
-  return out;
-}
 
 /** The latest finished sweep run's numbers for /metrics. */
 export interface SweepSummary {
@@ -128,14 +83,6 @@ function storeReads(store: Store | undefined, monitor: MonitorView): () => Promi
 
 /** States a swept host can be in (its last probe answered or not). */
 const SWEPT_STATES = ['up', 'down'] as const;
-
-/** Registers one scrape-time metric (see {@link SnapshotMetric}). */
-type AddMetric = (
-  name: string,
-  help: string,
-  type: 'counter' | 'gauge' | 'histogram',
-  read: () => Sample[] | Promise<Sample[]>,
-) => void;
 
 /**
  * Builds the registry behind `GET /metrics`, one named step per area: hosts, ingest,
@@ -247,69 +194,6 @@ function addDetectionMetrics(add: AddMetric, monitor: MonitorView): void {
   );
 }
 
-/**
- * What `/healthz` judges, as numbers: failed store writes, events waiting in memory, the
- * event loop's delay (a gauge of the last 10 s window's p99 and max: a summary's lifetime
- * quantiles would hide a stall now and keep showing one long gone), dispatcher failures.
- */
-function addHealthMetrics(add: AddMetric, monitor: MonitorView, notify: NotifyView | undefined): void {
-  const health = () => monitor.health?.();
-  add(
-    'thump_store_write_errors_total',
-    'Failed store write transactions, by what was written (events: retried with everything pending; hosts: host rows, requeued).',
-    'counter',
-    () => {
-      const e = health()?.storeWriteErrors ?? { events: 0, hosts: 0 };
-      return [
-        { labels: { kind: 'events' }, value: e.events },
-        { labels: { kind: 'hosts' }, value: e.hosts },
-      ];
-    },
-  );
-  add(
-    'thump_events_pending',
-    'Events found but not yet written to the store (retried in order; bounded by thump_events_pending_max, the oldest dropped beyond it).',
-    'gauge',
-    () => [{ value: health()?.pendingEvents ?? 0 }],
-  );
-  add(
-    'thump_events_pending_max',
-    'Most events kept in memory while they cannot be recorded (monitor.max_pending_events).',
-    'gauge',
-    () => {
-      const max = health()?.maxPendingEvents;
-      return max === undefined ? [] : [{ value: max }];
-    },
-  );
-  add(
-    'thump_events_dropped_total',
-    'Pending events dropped (oldest first) because the queue was full during a long store outage.',
-    'counter',
-    () => [{ value: health()?.droppedEvents ?? 0 }],
-  );
-  addHaMetrics(add, monitor);
-  add(
-    'thump_event_loop_lag_seconds',
-    'Event-loop delay over the last 10 s window (perf_hooks.monitorEventLoopDelay), by statistic (p99, max).',
-    'gauge',
-    () => {
-      const lag = health()?.eventLoop;
-      return lag === undefined
-        ? []
-        : [
-            { labels: { stat: 'p99' }, value: lag.p99Ms / 1000 },
-            { labels: { stat: 'max' }, value: lag.maxMs / 1000 },
-          ];
-    },
-  );
-  add(
-    'thump_notify_dispatch_errors_total',
-    'Notify dispatcher steps that failed, plus recorded events whose notifications could not be queued.',
-    'counter',
-    () => [{ value: notify?.dispatcher?.().errorsTotal ?? 0 }],
-  );
-}
-
 /** Deliveries and failures per notifier, and the outbox depth. */
 function addNotifyMetrics(add: AddMetric, notify: NotifyView): void {
   add('thump_notifications_sent_total', 'Notifications delivered, by notifier.', 'counter', () =>
@@ -379,36 +263,4 @@ function addProcessMetrics(reg: Registry): void {
   ]) {
     reg.removeSingleMetric(name);
   }
-}
-
-/** The high-availability role, epoch, takeovers and whether the store answers (docs/high-availability.md). */
-function addHaMetrics(add: AddMetric, monitor: MonitorView): void {
-  const ha = () => monitor.ha?.();
-  add(
-    'thump_ha_role',
-    "This monitor's HA role: 1 for the current one (active or standby), 0 for the other.",
-    'gauge',
-    () => {
-      const r = ha()?.role ?? 'active';
-      return (['active', 'standby'] as const).map((role) => ({
-        labels: { role },
-        value: role === r ? 1 : 0,
-      }));
-    },
-  );
-  add(
-    'thump_ha_epoch',
-    'The HA lease epoch last reported by the store (rises on every takeover).',
-    'gauge',
-    () => [{ value: ha()?.epoch ?? 0 }],
-  );
-  add('thump_ha_takeovers_total', 'Times this monitor became the active one.', 'counter', () => [
-    { value: ha()?.takeovers ?? 0 },
-  ]);
-  add(
-    'thump_store_up',
-    "1 while the store answers this monitor's lease and row calls, 0 during an outage.",
-    'gauge',
-    () => [{ value: (ha()?.storeUp ?? true) ? 1 : 0 }],
-  );
 }

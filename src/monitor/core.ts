@@ -1,10 +1,13 @@
 import type { Beat, CheckResult, RejectReason } from '../protocol/types.js';
 import { checkChanges } from './checks.js';
+import { type CoreOptions, DEFAULT_CORE_OPTIONS, type DownGate } from './core-options.js';
+import { coreStats, hostView, hostViews, restoreHosts } from './core-views.js';
 import { DeadlineWheel } from './detector.js';
-import { type FlapThresholds, nextFlapping, pushSample } from './flapping.js';
+import { nextFlapping, pushSample } from './flapping.js';
 import { Histogram, LATENESS_BOUNDS_MS } from './histogram.js';
 import { DOWN, F_DIRTY, F_FLAPPING, F_SILENT_DOWN, HostRegistry, LEFT, UP } from './host-registry.js';
-import { DEFAULT_PHI_OPTIONS, type PhiOptions, phiOnBeat, phiZ } from './phi.js';
+import { HOLD_OVERDUE, networkEventDetails, partitionVerdict, SILENT_DOWN } from './partition-guard.js';
+import { phiOnBeat, phiZ } from './phi.js';
 import type {
   EventType,
   HistogramSnapshot,
@@ -15,60 +18,7 @@ import type {
   NewEvent,
 } from './types.js';
 
-/** Tunables of the monitor's rules; defaults come from the config schema. */
-export interface CoreOptions {
-  /** Timeout = multiplier x announced interval (default 3). */
-  timeoutMultiplier: number;
-  /** Fixed timeout for every host, overriding the multiplier. */
-  timeoutMs?: number;
-  /**
-   * `fixed`: the timeout above. `phi`: per host, the time at which phi accrual crosses
-   * `phi.threshold` (phi.ts), learned from the host's own beats; the fixed timeout until
-   * `phi.minSamples` gaps were seen since the host (re)started, recovered or changed interval.
-   */
-  detector: 'fixed' | 'phi';
-  phi: PhiOptions;
-  /** Interval assumed for legacy `Thump!`/`PyHB` senders (PyHeartBeat beats every 10 s). */
-  legacyIntervalMs: number;
-  flapping: FlapThresholds & { enabled: boolean };
-  /**
-   * Network-partition guard: when a deadline passes while at least `minHosts` hosts are up
-   * and the monitor heard NO valid beat from anyone for `silenceIntervals` x that host's
-   * interval, the monitor's own network is the likely fault (see docs/perf/monitor.md).
-   */
-  partition: { enabled: boolean; minHosts: number; silenceIntervals: number };
-  slotMs: number;
-  initialCapacity: number;
-}
-
-export const DEFAULT_CORE_OPTIONS: CoreOptions = {
-  timeoutMultiplier: 3,
-  detector: 'fixed',
-  phi: DEFAULT_PHI_OPTIONS,
-  legacyIntervalMs: 10_000,
-  flapping: { enabled: true, high: 30, low: 25 },
-  partition: { enabled: true, minHosts: 4, silenceIntervals: 2 },
-  slotMs: 50,
-  initialCapacity: 1024,
-};
-
-/**
- * Lets a layer above the core decide when a passed deadline becomes `down`. High availability
- * (src/monitor/ha/down-gate.ts) uses it: with several monitors a host is down only when every
- * live monitor has lost it, so until then the host stays `up` here, treated as heard.
- */
-export interface DownGate {
-  /**
-   * Host `i` (`hostId`) is up and its deadline (`deadline`, the first one that passed) is
-   * behind `now`. Return undefined to go on as a single monitor does (`down`, or the partition
-   * guard), or a time to keep the host `up` and be asked again then (or sooner, see
-   * {@link MonitorCore.recheck}).
-   */
-  due(i: number, hostId: string, deadline: number, now: number): number | undefined;
-}
-
-/** How many host ids a `network` event names. */
-const NETWORK_SAMPLE = 20;
+export { type CoreOptions, DEFAULT_CORE_OPTIONS, type DownGate } from './core-options.js';
 
 /**
  * The monitor's rules, free of sockets, files and timers: beats and `now` come in, events
@@ -341,34 +291,25 @@ export class MonitorCore {
       }
       this.held.delete(i);
     }
-    const p = this.opts.partition;
-    if (
-      p.enabled &&
-      this.partitionSince < 0 &&
-      held === undefined &&
-      (r.counts[UP] as number) >= p.minHosts
-    ) {
-      const need = p.silenceIntervals * (r.intervalMs[i] as number);
-      if (
-        now - this.lastAnyBeatAt < need &&
-        (r.timeoutMs[i] as number) - (r.intervalMs[i] as number) < need
-      ) {
-        // A timeout shorter than interval + the guard's silence (phi, or a small multiplier):
-        // a network cut just before this deadline would not show as silence yet. Hold the
-        // host as overdue: the next beat from anyone proves the network works and makes it
-        // down (releaseOverdue); no beat until the silence is long enough makes it a partition.
-        this.overdue.set(i, deadline);
-        this.wheel.set(i, this.lastAnyBeatAt + need);
-        return;
-      }
+    const verdict = partitionVerdict(
+      this.opts.partition,
+      this.partitionSince >= 0,
+      held !== undefined,
+      r.counts[UP] as number,
+      r.intervalMs[i] as number,
+      r.timeoutMs[i] as number,
+      now - this.lastAnyBeatAt,
+    );
+    if (verdict === HOLD_OVERDUE) {
+      this.overdue.set(i, deadline);
+      this.wheel.set(
+        i,
+        this.lastAnyBeatAt + this.opts.partition.silenceIntervals * (r.intervalMs[i] as number),
+      );
+      return;
     }
     this.lateness.observe(Math.max(0, now - deadline));
-    if (
-      p.enabled &&
-      (this.partitionSince >= 0 ||
-        ((r.counts[UP] as number) >= p.minHosts &&
-          now - this.lastAnyBeatAt >= p.silenceIntervals * (r.intervalMs[i] as number)))
-    ) {
+    if (verdict === SILENT_DOWN) {
       if (this.partitionSince < 0) {
         this.startPartition(now);
         for (const [j, d] of this.overdue) {
@@ -417,14 +358,8 @@ export class MonitorCore {
   }
 
   private startPartition(now: number): void {
-    const r = this.reg;
     this.partitionSince = now;
-    const hostIds: string[] = [];
-    for (let j = 0; j < r.size && hostIds.length < NETWORK_SAMPLE; j++) {
-      if (r.state[j] === UP) hostIds.push(r.ids[j] as string);
-    }
-    const silentFor = Number.isFinite(this.lastAnyBeatAt) ? now - this.lastAnyBeatAt : null;
-    this.emit('network', '', now, { count: r.counts[UP], hostIds, silentForMs: silentFor });
+    this.emit('network', '', now, networkEventDetails(this.reg, now, this.lastAnyBeatAt));
   }
 
   /**
@@ -460,19 +395,7 @@ export class MonitorCore {
    * start-up grace: none is called down before one timeout from `now` has passed.
    */
   restore(hosts: Iterable<HostSnapshot>, now: number): void {
-    const r = this.reg;
-    for (const h of hosts) {
-      if (r.find(h.id) >= 0) continue;
-      const i = r.restore(h);
-      // Phi estimates are not persisted, so in phi mode the fixed rule applies until the
-      // host has beaten often enough again (the grace is one fixed timeout, too).
-      const fixed = this.timeoutFor(h.intervalMs);
-      if (this.phiOn && h.intervalMs > 0) r.timeoutMs[i] = fixed;
-      if (h.state === 'up') {
-        const t = (r.timeoutMs[i] as number) > 0 ? (r.timeoutMs[i] as number) : fixed;
-        this.wheel.set(i, Math.max(h.lastBeatAt + t, now + t));
-      }
-    }
+    restoreHosts(this.reg, this.wheel, hosts, now, (iv) => this.timeoutFor(iv), this.phiOn);
   }
 
   /** Events produced since the last call, oldest first. */
@@ -503,29 +426,20 @@ export class MonitorCore {
 
   /** The API view of host `i`. */
   view(i: number): HostView {
-    const { sentAt: _s, flapBits: _f, ...v } = this.reg.snapshot(i);
-    return v;
+    return hostView(this.reg, i);
   }
 
   hosts(): HostView[] {
-    const out: HostView[] = [];
-    for (let i = 0; i < this.reg.size; i++) out.push(this.view(i));
-    return out;
+    return hostViews(this.reg);
   }
 
   host(id: string): HostView | undefined {
     const i = this.reg.find(id);
-    return i < 0 ? undefined : this.view(i);
+    return i < 0 ? undefined : hostView(this.reg, i);
   }
 
   stats(): MonitorStats {
-    const c = this.reg.counts;
-    return {
-      ...this.counters,
-      rejected: { ...this.counters.rejected },
-      eventsByType: { ...this.counters.eventsByType },
-      hostsByState: { up: c[UP] as number, down: c[DOWN] as number, left: c[LEFT] as number },
-    };
+    return coreStats(this.counters, this.reg);
   }
 
   detectionLateness(): HistogramSnapshot {

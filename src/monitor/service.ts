@@ -1,17 +1,20 @@
 import type pino from 'pino';
 import type { Keyring } from '../protocol/index.js';
-import { FencedError, type NewStoreEvent, type Store, type StoredHost } from '../store/index.js';
+import { FencedError, type Store, type StoredHost } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import { type CoreOptions, MonitorCore } from './core.js';
 import { EventLoopLagMonitor } from './event-loop-lag.js';
 import type { HaControl } from './ha/ports.js';
-import { pendingStillTrue, takeoverEvents } from './ha/reconcile.js';
+import { haStatus } from './ha/status.js';
+import { HostFlusher } from './host-flush.js';
 import { createIngest, type RejectSummary } from './ingest.js';
 import { formatListen, type UdpListen } from './listen.js';
 import { describeEvent, eventLevel } from './log.js';
+import { DEFAULT_MAX_PENDING_EVENTS, keyed, PendingEvents } from './pending-events.js';
 import { type ReceiverKind, UdpReceiver } from './receiver.js';
 import { SteadyClock } from './steady-clock.js';
 import { StoreFollower } from './store-follower.js';
+import { takeoverBatch } from './takeover.js';
 import type {
   HaStatus,
   HistogramSnapshot,
@@ -20,11 +23,9 @@ import type {
   MonitorHealth,
   MonitorStats,
   MonitorView,
-  NewEvent,
 } from './types.js';
 
-/** Host rows per write transaction during a flush (~10-20 ms of work between yields). */
-const FLUSH_CHUNK = 1000;
+export { DEFAULT_MAX_PENDING_EVENTS, transitionKey } from './pending-events.js';
 
 export interface MonitorOptions {
   /** Where hosts and events persist (SQLite file or PostgreSQL, see docs/store.md). */
@@ -53,18 +54,6 @@ export interface MonitorOptions {
   clock?: Clock;
 }
 
-/** Default bound of the queue of events waiting to be recorded. */
-export const DEFAULT_MAX_PENDING_EVENTS = 10_000;
-
-/**
- * A key unique per host transition (`web-1:down:1712345678000`, a check's id appended), so
- * recording the same transition twice (a retry, a monitor taking over) stores it once.
- */
-export function transitionKey(e: NewEvent): string {
-  const base = `${e.hostId}:${e.type}:${e.at}`;
-  return e.type === 'check' && typeof e.details.id === 'string' ? `${base}:${e.details.id}` : base;
-}
-
 /**
  * The running monitor service: UDP receiver -> ingest -> core; a timer that advances the
  * detector at every slot; events recorded in the {@link Store} at once (in the same
@@ -85,18 +74,17 @@ export class MonitorService implements MonitorView {
   private flushTimer: NodeJS.Timeout | undefined;
   private persistScheduled = false;
   /** Events taken from the core but not yet committed (a failed write's, or waiting for one). */
-  private unsaved: NewStoreEvent[] = [];
+  private readonly unsaved: PendingEvents;
   /** The event write in flight, if any (one at a time keeps the log in order). */
   private recording: Promise<void> | undefined;
   /** How many events the write in flight carries. */
   private recordingCount = 0;
-  /** The host-row flush in flight, if any. */
-  private flushing: Promise<void> | undefined;
+  /** Writes the changed host rows (see {@link flush}). */
+  private readonly flusher: HostFlusher;
   private running = false;
   private readonly lag = new EventLoopLagMonitor();
-  private readonly writeErrors = { events: 0, hosts: 0 };
-  private droppedEvents = 0;
-  private dropLogged = false;
+  /** Failed event write transactions (host-row failures are the flusher's). */
+  private eventWriteErrors = 0;
   /** The takeover reconciliation in flight (events wait for it, in order). */
   private activating: Promise<void> | undefined;
   /** A takeover that could not finish (store error): retried by the next persist. */
@@ -109,6 +97,15 @@ export class MonitorService implements MonitorView {
     this.clock = opts.clock ?? new SteadyClock();
     this.log = opts.logger;
     this.core = new MonitorCore(opts.core);
+    this.unsaved = new PendingEvents(opts.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS, this.log);
+    this.flusher = new HostFlusher({
+      core: this.core,
+      hosts: opts.store.hosts,
+      ha: opts.ha,
+      maxRows: opts.flushMaxRows,
+      running: () => this.running,
+      log: this.log,
+    });
     this.ingest = createIngest(this.core, {
       keyring: opts.keyring,
       legacy: opts.legacy ?? false,
@@ -183,11 +180,9 @@ export class MonitorService implements MonitorView {
     await this.follower.stop();
     await this.activating;
     await this.settle();
-    await this.flushing;
-    // Everything left, in chunks, until done or the store refuses (then the rows are lost
-    // with the process; the events were retried above, the host rows are caught up by the
-    // next run's beats).
-    while (this.core.dirtyCount > 0 && (await this.writeChunk(Number.POSITIVE_INFINITY))) {}
+    await this.flusher.inFlight;
+    // Everything left (the events were retried above).
+    await this.flusher.drain();
   }
 
   /**
@@ -233,18 +228,17 @@ export class MonitorService implements MonitorView {
     const fence = ha?.fence();
     if (ha && fence === undefined && ha.leader !== '' && ha.leader !== ha.monitorId) {
       // Another monitor holds the lease: it records (and reconciles what it missed).
-      this.unsaved = [];
+      this.unsaved.take();
       return;
     }
-    this.queue(fresh.map((e) => ({ ...e, transitionKey: transitionKey(e) })));
+    this.unsaved.push(keyed(fresh));
     if (ha && fence === undefined) return; // no lease (store outage): kept, bounded, in order
     if (this.takeoverDue && !this.activating) {
       this.becameActive();
       return;
     }
     if (this.recording || this.activating || this.unsaved.length === 0) return;
-    const events = this.unsaved;
-    this.unsaved = [];
+    const events = this.unsaved.take();
     this.recordingCount = events.length;
     const touched = new Set<number>();
     for (const e of events) {
@@ -266,14 +260,12 @@ export class MonitorService implements MonitorView {
         if (err instanceof FencedError) {
           // Another monitor took over: it reconciles from its own live state.
           this.fenced(err);
-          this.unsaved = [];
+          this.unsaved.take();
           return;
         }
         // Kept in order before anything taken meanwhile; the next tick or datagram retries.
-        const later = this.unsaved;
-        this.unsaved = [];
-        this.queue([...events, ...later]);
-        this.writeErrors.events++;
+        this.unsaved.retry(events);
+        this.eventWriteErrors++;
         this.lastEventWriteError = { at: this.clock.now(), message: (err as Error).message };
         this.log.error(
           { err: (err as Error).message, pending: this.unsaved.length },
@@ -281,30 +273,6 @@ export class MonitorService implements MonitorView {
         );
       },
     );
-  }
-
-  /**
-   * Adds events to the pending queue, keeping at most `maxPendingEvents` (the oldest are
-   * dropped and counted: a takeover's reconciliation still brings each host's state right).
-   */
-  private queue(events: readonly NewStoreEvent[]): void {
-    if (events.length === 0) return;
-    this.unsaved.push(...events);
-    const max = this.opts.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
-    const over = this.unsaved.length - max;
-    if (over <= 0) {
-      this.dropLogged = false;
-      return;
-    }
-    this.unsaved.splice(0, over);
-    this.droppedEvents += over;
-    if (!this.dropLogged) {
-      this.dropLogged = true;
-      this.log.error(
-        { max, dropped: this.droppedEvents },
-        `pending events exceed ${max} while the store cannot take them; dropping the oldest (thump_events_dropped_total)`,
-      );
-    }
   }
 
   /** A fenced write was refused: stop acting as the active monitor at once. */
@@ -336,30 +304,16 @@ export class MonitorService implements MonitorView {
     while (this.recording) await this.recording;
     const fence = this.opts.ha?.fence();
     if (fence === undefined) return;
-    const fresh = this.core.takeEvents();
-    this.queue(fresh.map((e) => ({ ...e, transitionKey: transitionKey(e) })));
-    const queued = this.unsaved;
-    this.unsaved = [];
+    this.unsaved.push(keyed(this.core.takeEvents()));
+    const queued = this.unsaved.take();
     try {
       const stored = new Map((await this.opts.store.hosts.load()).map((h) => [h.id, h.state] as const));
-      const current = (id: string) => this.core.host(id)?.state;
-      const kept = pendingStillTrue(queued, (id) => stored.get(id), current);
-      const recorded = (id: string) => kept.after.get(id) ?? stored.get(id);
-      const extra = takeoverEvents(this.core.hosts(), recorded, this.clock.now());
-      const events: NewStoreEvent[] = [
-        ...kept.events,
-        ...extra.map((e) => ({ ...e, transitionKey: transitionKey(e) })),
-      ];
+      const { events, hosts, kept, reconciled } = takeoverBatch(queued, stored, this.core, this.clock.now());
       if (events.length === 0) return;
-      const touched = new Set(events.map((e) => e.hostId).filter((id) => id !== ''));
-      const hosts = [...touched]
-        .map((id) => this.core.reg.find(id))
-        .filter((i) => i >= 0)
-        .map((i) => this.core.reg.snapshot(i));
       const done = await this.opts.store.events.record(events, { hosts, fence });
       this.log.info(
-        { queued: queued.length, recorded: done.length, reconciled: extra.length },
-        `HA takeover: recorded ${done.length} events the log lacked (${kept.events.length} of ${queued.length} pending still true, ${extra.length} from the live state)`,
+        { queued: queued.length, recorded: done.length, reconciled },
+        `HA takeover: recorded ${done.length} events the log lacked (${kept} of ${queued.length} pending still true, ${reconciled} from the live state)`,
       );
       this.publish(done);
     } catch (err) {
@@ -367,9 +321,9 @@ export class MonitorService implements MonitorView {
         this.fenced(err);
         return;
       }
-      this.unsaved = [...queued, ...this.unsaved];
+      this.unsaved.restore(queued);
       this.takeoverDue = true;
-      this.writeErrors.events++;
+      this.eventWriteErrors++;
       this.lastEventWriteError = { at: this.clock.now(), message: (err as Error).message };
       this.log.error(
         { err: (err as Error).message },
@@ -396,56 +350,14 @@ export class MonitorService implements MonitorView {
   }
 
   /**
-   * Writes changed host rows: at most `flushMaxRows` per interval (20,000 by default, so a
-   * huge fleet costs a bounded share of CPU: rows are deduplicated per host, so each host is
-   * written round-robin), in transactions of {@link FLUSH_CHUNK} rows, one after the other
-   * (the event loop runs UDP reads and ticks between them). Also retries pending events and
-   * emits the reject summary. Returns the flush in progress (a new one only when none is).
+   * Writes changed host rows: at most `flushMaxRows` per interval, in transactions of 1,000
+   * rows ({@link HostFlusher}). Also retries pending events and emits the reject summary.
+   * Returns the flush in progress (a new one only when none is).
    */
   flush(): Promise<void> {
     this.persist();
     this.ingest.flushWarnings(this.clock.now());
-    if (this.flushing) return this.flushing;
-    if (this.opts.ha && this.opts.ha.fence() === undefined) return Promise.resolve(); // standby
-    const run = async () => {
-      let budget = this.opts.flushMaxRows ?? 20_000;
-      while (this.running && budget > 0 && this.core.dirtyCount > 0) {
-        const n = Math.min(FLUSH_CHUNK, budget);
-        budget -= n;
-        if (!(await this.writeChunk(n))) return;
-      }
-    };
-    const p = run().finally(() => {
-      this.flushing = undefined;
-    });
-    this.flushing = p;
-    return p;
-  }
-
-  /** One transaction of at most `max` changed hosts; false when it failed (rows requeued). */
-  private async writeChunk(max: number): Promise<boolean> {
-    const ha = this.opts.ha;
-    const fence = ha?.fence();
-    if (ha && fence === undefined) return false; // only the active writes shared host rows
-    const idx = this.core.takeDirty(max);
-    if (idx.length === 0) return false;
-    const rows: StoredHost[] = idx.map((i) => this.core.reg.snapshot(i));
-    try {
-      await this.opts.store.hosts.save(rows, fence);
-      return true;
-    } catch (err) {
-      this.core.requeueDirty(idx);
-      if (err instanceof FencedError) {
-        this.fenced(err);
-        return false;
-      }
-      this.writeErrors.hosts++;
-      this.log.error(
-        { err: (err as Error).message, hosts: rows.length },
-        'cannot save host state; will retry',
-      );
-      return false;
-    }
+    return this.flusher.flush();
   }
 
   private warnRejected(s: RejectSummary): void {
@@ -475,28 +387,17 @@ export class MonitorService implements MonitorView {
   health(): MonitorHealth {
     const eventLoop = this.lag.read();
     return {
-      storeWriteErrors: { ...this.writeErrors },
+      storeWriteErrors: { events: this.eventWriteErrors, hosts: this.flusher.errors },
       pendingEvents: this.unsaved.length + this.recordingCount,
-      maxPendingEvents: this.opts.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS,
-      droppedEvents: this.droppedEvents,
+      maxPendingEvents: this.unsaved.max,
+      droppedEvents: this.unsaved.dropped,
       ...(this.lastEventWriteError ? { lastEventWriteError: { ...this.lastEventWriteError } } : {}),
       ...(eventLoop ? { eventLoop } : {}),
     };
   }
 
   ha(): HaStatus {
-    const ha = this.opts.ha;
-    if (!ha) return { role: 'active', monitorId: '', epoch: 0, leader: '', takeovers: 0, storeUp: true };
-    const fence = ha.fence();
-    return {
-      role: fence ? 'active' : 'standby',
-      monitorId: ha.monitorId,
-      epoch: ha.epoch,
-      leader: ha.leader,
-      takeovers: ha.takeovers,
-      storeUp: ha.storeUp,
-      ...(fence ? { fence } : {}),
-    };
+    return haStatus(this.opts.ha);
   }
 
   detectionLateness(): HistogramSnapshot {

@@ -8,14 +8,13 @@ import {
   type QueuedBatch,
 } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
-import { formatDuration } from '../util/duration.js';
-import { backoffDelay } from './backoff.js';
 import type { Dependencies } from './dependencies.js';
 import { DispatchFailures } from './dispatch-failures.js';
 import { planContext, unknownNotifierPlan } from './dispatch-plan.js';
-import { toNotifyError } from './errors.js';
 import { type GroupPlan, planGroup } from './grouping.js';
+import { outboxRows } from './outbox-rows.js';
 import type { Router } from './routes.js';
+import { sendBatch } from './send-batch.js';
 import type { SilenceMatcher } from './silences.js';
 import type { DispatcherHealth, Notifier, NotifierStatus } from './types.js';
 
@@ -61,11 +60,6 @@ export interface DispatcherDeps {
 const KEEP_FINISHED_MS = 7 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
-/** A host's own `alert_after=N` agent label (a whole number), overriding routes and defaults. */
-function alertAfterLabel(v: string | undefined): number | undefined {
-  return v !== undefined && /^\d{1,4}$/.test(v) ? Number(v) : undefined;
-}
-
 /** Longest single timer; later wake-ups are re-armed (absolute times, no timer overflow). */
 const MAX_SLEEP_MS = 30_000;
 
@@ -75,7 +69,7 @@ const MAX_SLEEP_MS = 30_000;
  * {@link Dispatcher.step} claims due group windows (one plan per notifier, see `planGroup`,
  * fixed in the claim's transaction), queues reminders, and starts at most one send per notifier
  * (its oldest batch: messages arrive in order). Failed sends are retried with jittered
- * exponential backoff until the batch's deadline; a permanent error marks the batch and
+ * exponential backoff until the batch's deadline (`send-batch.ts`); a permanent error marks the batch and
  * the notifier `failed` (later batches are still tried once each, so one bad message
  * cannot block the rest).
  */
@@ -118,22 +112,7 @@ export class Dispatcher {
    * in-memory hosts); the store ignores a repeated (event, notifier).
    */
   rows(events: readonly HostEvent[]): NewOutboxRow[] {
-    const now = this.deps.clock.now();
-    const out: NewOutboxRow[] = [];
-    for (const e of events) {
-      const host = e.hostId === '' ? undefined : this.deps.world.host(e.hostId);
-      const perHost = alertAfterLabel(host?.labels.alert_after);
-      for (const t of this.deps.router.targets(e, host?.labels ?? {})) {
-        let readyAt = now;
-        const alertAfter = perHost ?? t.alertAfter;
-        if (e.type === 'down' && alertAfter > 0 && host) {
-          // Soft state: page only once N intervals passed since the last beat.
-          readyAt = Math.max(now, host.lastBeatAt + alertAfter * host.intervalMs);
-        }
-        out.push({ event: e, notifier: t.notifier, reminder: 0, createdAt: now, readyAt });
-      }
-    }
-    return out;
+    return outboxRows(events, this.deps.clock.now(), this.deps.router, (id) => this.deps.world.host(id));
   }
 
   /**
@@ -392,72 +371,18 @@ export class Dispatcher {
     }
   }
 
+  /** One send of the notifier's oldest batch (see {@link sendBatch}); nothing while a standby. */
   private async send(notifier: Notifier, q: QueuedBatch): Promise<void> {
-    const { store, timing, clock } = this.deps;
     // Asked again just before sending: a monitor that lost its lease meanwhile sends nothing.
     const fence = this.fence();
     if (fence === null) return;
-    const st = this.statuses.get(notifier.name) as NotifierStatus;
-    const attempt = AbortSignal.any([
-      this.stopController.signal,
-      AbortSignal.timeout(timing.attemptTimeoutMs),
-    ]);
-    const started = clock.now();
-    try {
-      await notifier.send(q.batch, attempt);
-      const now = clock.now();
-      // Refused (FencedError): sent but not marked, so the new active monitor sends it again
-      // with the same batch id: the one at-least-once window (docs/high-availability.md).
-      await store.markSent(q.batch.id, now, fence);
-      st.sent++;
-      st.lastSentAt = now;
-      st.state = 'ok';
-      this.log?.info(
-        { notifier: notifier.name, batch: q.batch.id, kind: q.batch.kind, events: q.batch.events.length },
-        `notified ${notifier.name}: ${q.batch.title}`,
-      );
-    } catch (raw) {
-      if (raw instanceof FencedError) throw raw;
-      const err = toNotifyError(raw);
-      const now = clock.now();
-      st.failedAttempts++;
-      st.failuresByReason[err.reason] = (st.failuresByReason[err.reason] ?? 0) + 1;
-      st.lastError = err.message;
-      st.lastErrorAt = now;
-      const attempts = q.attempts + 1;
-      if (err.retryable) {
-        const delay = this.stopController.signal.aborted
-          ? 0
-          : backoffDelay(
-              attempts,
-              { initialMs: timing.retryInitialMs, maxMs: timing.retryMaxMs, retryAfterMs: err.retryAfterMs },
-              this.deps.random,
-            );
-        if (now + delay <= q.deadlineAt) {
-          await store.markRetry(q.batch.id, now + delay, err.message, fence);
-          st.state = 'retrying';
-          this.log?.warn(
-            { notifier: notifier.name, batch: q.batch.id, reason: err.reason, attempts, ms: now - started },
-            `notify ${notifier.name} failed (${err.message}); retry in ${formatDuration(delay)}`,
-          );
-          return;
-        }
-        const msg = `gave up after ${attempts} attempts over ${formatDuration(now - q.batch.createdAt)}: ${err.message}`;
-        await store.markFailed(q.batch.id, msg, fence);
-        st.state = 'failed';
-        st.lastError = msg;
-        this.log?.error(
-          { notifier: notifier.name, batch: q.batch.id, reason: err.reason },
-          `notify ${notifier.name} ${msg}`,
-        );
-        return;
-      }
-      await store.markFailed(q.batch.id, err.message, fence);
-      st.state = 'failed';
-      this.log?.error(
-        { notifier: notifier.name, batch: q.batch.id, reason: err.reason },
-        `notify ${notifier.name} failed permanently (${err.message}); fix its config, then run thump notify-test ${notifier.name}`,
-      );
-    }
+    await sendBatch(this.deps, {
+      notifier,
+      batch: q,
+      status: this.statuses.get(notifier.name) as NotifierStatus,
+      fence,
+      stop: this.stopController.signal,
+      log: this.log,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { DownGate } from '../core.js';
+import type { DownGate } from '../core-options.js';
 import type { LivenessRow, SuspectRow } from './ports.js';
 
 export interface DownGateOptions {
