@@ -116,6 +116,43 @@ storeConformance({
       await expect(s.db.tx({ epoch: a.epoch }, async () => {})).rejects.toBeInstanceOf(FencedError);
     });
 
+    it('lets a takeover through when the writer froze mid-transaction: the server ends that session', async () => {
+      const s = (await fresh()) as PostgresStore;
+      const a = await s.lease.tryAcquireOrRenew('m1', 1000, 0);
+      let thaw: () => void = () => {};
+      const frozen = new Promise<void>((r) => {
+        thaw = r;
+      });
+      // The writer locks the lease row, then stops talking (as kill -STOP would leave it).
+      const write = s.db.tx({ epoch: a.epoch }, async (c) => {
+        await c.query(`INSERT INTO ha_monitors (monitor_id, seen_at) VALUES ('frozen', 1)`);
+        await frozen;
+        await c.query(`INSERT INTO ha_monitors (monitor_id, seen_at) VALUES ('thawed', 2)`);
+      });
+      const settled = write.then(
+        () => 'committed',
+        (err: unknown) => err,
+      );
+      await waitFor(
+        async () =>
+          (await s.db.query(`SELECT 1 FROM pg_locks WHERE relation = 'ha_lease'::regclass`)).length > 0,
+        'the frozen write to lock the lease row',
+      );
+      // Without the server's idle-in-transaction bound this would wait for as long as the
+      // writer stays frozen (here: forever, the test would time out).
+      expect(await s.lease.tryAcquireOrRenew('m2', 1000, 5000)).toMatchObject({
+        held: true,
+        holder: 'm2',
+        epoch: a.epoch + 1,
+      });
+      thaw();
+      const outcome = await settled;
+      expect(outcome).toBeInstanceOf(ResourceError);
+      expect((await s.monitors.live(0)).map((m) => m.monitorId)).toEqual([]);
+      // The pool still works after discarding the ended connection.
+      expect((await s.lease.current())?.holder).toBe('m2');
+    });
+
     it('lets only one of several racing monitors take a free lease', async () => {
       const s = await fresh();
       const results = await Promise.all(

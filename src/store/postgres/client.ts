@@ -15,6 +15,17 @@ export type Queryable = pg.Pool | pg.PoolClient;
 const INT8_OID = 20;
 const FENCED_BEGIN = 'BEGIN; SELECT epoch FROM ha_lease WHERE id = 1 FOR SHARE';
 
+/**
+ * The server ends a session that sits idle inside a transaction this long. A fenced write
+ * holds the lease row `FOR SHARE` until it commits, and a takeover waits for it: without this
+ * bound, an active monitor frozen mid-transaction (kill -STOP, a paused VM) would block every
+ * takeover for as long as it stays frozen, since its TCP connection stays open. Below the
+ * default 3 s lease, so a takeover is not delayed past the lease's own expiry; a live monitor's
+ * transactions never wait on anything but the server, and one that stalls this long simply
+ * fails and is retried (events are kept until written).
+ */
+export const IDLE_IN_TRANSACTION_MS = 2000;
+
 /** BIGINT (ids, counts, ms timestamps) as numbers; every other type as `pg` parses it. */
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
@@ -61,7 +72,12 @@ export class PgDb {
       application_name: 'thump',
       types,
     };
-    this.pool = new pg.Pool({ ...this.clientConfig, max: poolSize, idleTimeoutMillis: 30_000 });
+    this.pool = new pg.Pool({
+      ...this.clientConfig,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+      max: poolSize,
+      idleTimeoutMillis: 30_000,
+    });
     // An idle connection that breaks (server restart) is dropped by the pool; the next query
     // reports the outage. Without a listener the 'error' event would end the process.
     this.pool.on('error', () => {});
@@ -110,6 +126,15 @@ export class PgDb {
       throw this.fail('cannot connect', err, true);
     }
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a session the server ends (the idle-in-
+    // transaction bound above, a restart) would otherwise raise an unhandled 'error' and end
+    // the process. The failing query rejects on its own; the connection is then discarded.
+    let ended = false;
+    const onError = (err: Error) => {
+      ended = true;
+      broken ??= err;
+    };
+    c.on('error', onError);
     try {
       if (fence === undefined) await c.query('BEGIN');
       else {
@@ -127,8 +152,14 @@ export class PgDb {
       } catch (e) {
         broken = e as Error;
       }
-      throw this.fail('transaction failed', err);
+      // pg's "not queryable" error after a session ended carries no code: wrap it too.
+      throw this.fail(
+        ended ? 'transaction failed (the server ended the session)' : 'transaction failed',
+        err,
+        ended,
+      );
     } finally {
+      c.off('error', onError);
       c.release(broken);
     }
   }
