@@ -14,6 +14,7 @@ import { openStore } from '../src/store/index.js';
 import { checkGlob, globMatcher } from '../src/util/glob.js';
 import { LIMITS } from '../src/util/limits.js';
 import { FakeMonitor } from '../test/support/fake-monitor.js';
+import { regexReference } from '../test/support/glob-reference.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const SEED = Number(process.argv[3] ?? Math.floor(Math.random() * 2 ** 31));
@@ -48,29 +49,6 @@ async function run<T>(
     }
   }
   return report;
-}
-
-/** The pre-issue-17 matcher, as the reference on small inputs. */
-function regexReference(glob: string): (text: string) => boolean {
-  let re = '^';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        const negate = body.startsWith('!');
-        if (negate) body = body.slice(1);
-        re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/[]/g, '\\$&');
-  }
-  const compiled = new RegExp(`${re}$`, 's');
-  return (t) => compiled.test(t);
 }
 
 const small = (chars: string[], max: number) =>

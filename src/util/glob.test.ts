@@ -1,33 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { regexReference } from '../../test/support/glob-reference.js';
 import { checkGlob, globMatcher, globWildcards } from './glob.js';
 import { LIMITS } from './limits.js';
-
-/**
- * The matcher thump used before issue 17 (a RegExp per glob), kept here as the reference:
- * on small inputs, where backtracking is harmless, the new matcher must agree with it exactly.
- */
-function regexReference(glob: string, flags = ''): (text: string) => boolean {
-  let re = '^';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        const negate = body.startsWith('!');
-        if (negate) body = body.slice(1);
-        re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/[]/g, '\\$&');
-  }
-  const compiled = new RegExp(`${re}$`, `s${flags}`);
-  return (t) => compiled.test(t);
-}
 
 /** ssh_config / known_hosts patterns before issue 17: `*`, `?`, `[` literal, case-insensitive. */
 function sshReference(pattern: string): (text: string) => boolean {
