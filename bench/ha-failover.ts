@@ -23,7 +23,6 @@
  * (the whole MonitorService on each backend).
  */
 import { spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +33,7 @@ import { audit, type HaMonitor, type HaWorld, startHaWorld } from '../test/suppo
 import { startMonitorRig } from '../test/support/pipeline-monitor.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { waitFor } from '../test/support/proc.js';
+import { pacedSend } from './paced-send.js';
 
 const FAILOVERS = Number(process.argv[2] ?? 20);
 const STEADY = Number(process.argv[3] ?? 10);
@@ -147,17 +147,7 @@ async function blast(
       ),
     );
   }
-  const s = createSocket('udp4');
-  s.connect(port, '127.0.0.1');
-  await new Promise((r) => s.once('connect', r));
-  const t0 = performance.now();
-  let i = 0;
-  while (i < bufs.length) {
-    const due = ((performance.now() - t0) / 1000) * rate;
-    while (i < bufs.length && i < due) s.send(bufs[i++] as Buffer);
-    await new Promise((r) => setImmediate(r));
-  }
-  await new Promise<void>((r) => s.close(() => r()));
+  await pacedSend(port, bufs, rate);
   return n;
 }
 

@@ -21,7 +21,6 @@
  * measured in one run (issue 12 item 9: they must match, the beat path does not wait on the store).
  */
 import { execFileSync, fork, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,7 @@ import { createIngest } from '../src/monitor/ingest.js';
 import { decodeBeat, encodeBeat, Keyring, keyFromSecret } from '../src/protocol/index.js';
 import type { Beat } from '../src/protocol/types.js';
 import { startPostgres } from '../test/support/postgres.js';
+import { pacedSend } from './paced-send.js';
 
 const RATES = (process.argv[2] ?? '50000,100000,150000,200000').split(',').map(Number);
 const SECONDS = Number(process.argv[3] ?? 2);
@@ -119,21 +119,6 @@ function writeFile(bufs: Buffer[]): string {
   }
   writeFileSync(p, all);
   return p;
-}
-
-async function nodeSend(port: number, bufs: Buffer[], rate: number): Promise<number> {
-  const s = createSocket('udp4');
-  s.connect(port, '127.0.0.1');
-  await new Promise((r) => s.once('connect', r));
-  const t0 = performance.now();
-  let i = 0;
-  while (i < bufs.length) {
-    const due = ((performance.now() - t0) / 1000) * rate;
-    while (i < bufs.length && i < due) s.send(bufs[i++] as Buffer);
-    await new Promise((r) => setImmediate(r));
-  }
-  await new Promise<void>((r) => s.close(() => r()));
-  return (performance.now() - t0) / 1000;
 }
 
 interface Receiver {
@@ -225,7 +210,7 @@ async function main(): Promise<void> {
     const bufs = datagrams(HOSTS * 2);
     await rx[mode].call('reset');
     if (sender) execFileSync(sender, [String(rx[mode].port), writeFile(bufs), '20000']);
-    else await nodeSend(rx[mode].port, bufs, 20000);
+    else await pacedSend(rx[mode].port, bufs, 20000);
     await rx[mode].call('report');
   }
   console.log(
@@ -240,7 +225,7 @@ async function main(): Promise<void> {
     for (const mode of MODES) {
       await rx[mode].call('reset');
       if (sender) execFileSync(sender, [String(rx[mode].port), file, String(rate)]);
-      else await nodeSend(rx[mode].port, bufs, rate);
+      else await pacedSend(rx[mode].port, bufs, rate);
       const r = await rx[mode].call('report');
       res[mode] = { count: r.count as number, us: (r.cpuUs as number) / Math.max(1, r.count as number) };
     }

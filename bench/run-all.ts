@@ -80,7 +80,7 @@ const BENCHES: Bench[] = [
 ];
 
 /** Files in bench/ that are not benchmarks of their own. */
-const HELPERS = new Set(['run-all.ts', 'monitor-ingest-receiver.ts']);
+const HELPERS = new Set(['run-all.ts', 'monitor-ingest-receiver.ts', 'paced-send.ts']);
 
 const here = dirname(fileURLToPath(import.meta.url));
 
